@@ -126,3 +126,167 @@ class SurveyExtract(Record):
     digital_talent: list[DigitalTalent]
     organisations: list[DxOrganisation]
     anomalies: list[Anomaly]
+
+
+# -- Linked records: flat, with IRIs, one per graph node; the JSON-LD context
+# -- in mappings/ turns their JSON into RDF. ------------------------------------
+
+
+class ExcerptNode(Record):
+    """A source excerpt node: the line span a fact came from, with its text."""
+
+    id: str
+    type: str = "SourceExcerpt"
+    document: str
+    first_line: int
+    last_line: int
+    text: str
+    label_ja: str
+    label_en: str
+
+
+class DocumentNode(Record):
+    """A source document with what the manifest says of it."""
+
+    id: str
+    type: str = "SourceDocument"
+    identifier: str
+    label: str
+    label_en: str
+    publisher_name: str
+    publisher_name_en: str
+    edition: str | None
+    issued_date: str | None
+    issued_month: str | None
+    licence: str | None
+    licence_name: str | None
+    licence_note: str | None
+    sha256: str
+
+
+class MunicipalityNode(Record):
+    """A local government, identified by its JIS X 0402 code."""
+
+    id: str
+    type: str
+    label: str
+    label_en: str
+    code: str
+
+
+class SurveyNode(Record):
+    """The survey as a whole."""
+
+    id: str
+    type: str = "Survey"
+    label: str
+    derived_from: str
+
+
+class SurveyTableNode(Record):
+    """One table of the survey, with its stated and found row counts."""
+
+    id: str
+    type: str = "SurveyTable"
+    label: str
+    survey: str
+    stated_count: int
+    found_count: int
+    category_scheme: str
+    derived_from: ExcerptNode
+
+
+class CategoryNode(Record):
+    """A survey category as a SKOS concept in its table's category scheme."""
+
+    id: str
+    type: str = "Concept"
+    label: str
+    in_scheme: str
+    broader: str | None
+    top_concept_of: str | None
+    notation: str
+    stated_count: int
+    found_count: int
+    derived_from: ExcerptNode
+
+
+class CategorySchemeNode(Record):
+    """The concept scheme of one table's categories."""
+
+    id: str
+    type: str = "ConceptScheme"
+    label: str
+    label_en: str
+
+
+class LinkedSurveyRow(Record):
+    """Columns every linked survey row has."""
+
+    id: str
+    type: str
+    label: str
+    table: str
+    row: int
+    category: str
+    reported_by: str
+    status: str
+    status_text: str
+    duplicate_of: str | None
+    derived_from: ExcerptNode
+
+
+class LinkedInitiative(LinkedSurveyRow):
+    """An Initiative from table ①."""
+
+    municipality: str
+    usage: str
+    shareability: str
+    shareability_text: str
+    remark: str | None
+
+
+class LinkedSharedSystem(LinkedSurveyRow):
+    """A SharedSystem from table ②."""
+
+    used_by: str
+    business: str
+    further_shareability: str
+    further_shareability_text: str
+    remark: str | None
+
+
+class LinkedRole(LinkedSurveyRow):
+    """A Role (digital-talent post) from table ③-1."""
+
+    post_in: str
+    talent_category: str
+    talent_category_text: str
+    employment_type: str
+    employment_type_text: str
+    background: str
+    duties: str
+
+
+class LinkedOrganization(LinkedSurveyRow):
+    """An Organization from table ③-2."""
+
+    established_by: str
+    composition: str
+    remit: str
+
+
+class LinkedSurvey(Record):
+    """The survey after linking: every node the mapping stage turns into RDF."""
+
+    documents: list[DocumentNode]
+    municipalities: list[MunicipalityNode]
+    survey: SurveyNode
+    tables: list[SurveyTableNode]
+    category_schemes: list[CategorySchemeNode]
+    categories: list[CategoryNode]
+    initiatives: list[LinkedInitiative]
+    shared_systems: list[LinkedSharedSystem]
+    roles: list[LinkedRole]
+    organizations: list[LinkedOrganization]
+    anomalies: list[Anomaly]

@@ -1,0 +1,52 @@
+"""Minting IRIs: the same record always gets the same IRI.
+
+IRIs derive from stable keys in the source (document id, table, row number,
+JIS code), never from positions in a build's output or from counters.
+Everything is minted under the default base; publication rebases it.
+"""
+
+from __future__ import annotations
+
+from dxkg.config import DEFAULT_BASE_IRI
+
+ID = DEFAULT_BASE_IRI + "id/"
+SURVEY_KEY = "survey2020"
+
+_ROW_CLASSES = {"1": "initiative", "2": "shared-system", "3-1": "role", "3-2": "organization"}
+
+
+def document(doc_id: str) -> str:
+    """``003_e1df6aa27dfcbdad.txt`` → ``…/id/source/003_e1df6aa27dfcbdad``."""
+    return f"{ID}source/{doc_id.removesuffix('.txt')}"
+
+
+def excerpt(doc_id: str, first_line: int, last_line: int) -> str:
+    """A line span of a document: ``…/L23`` or ``…/L23-L40``."""
+    span = f"L{first_line}" if first_line == last_line else f"L{first_line}-L{last_line}"
+    return f"{document(doc_id)}/{span}"
+
+
+def municipality(code: str) -> str:
+    """A local government by its six-digit JIS X 0402 code."""
+    return f"{ID}municipality/{code}"
+
+
+def survey() -> str:
+    return f"{ID}{SURVEY_KEY}"
+
+
+def survey_table(table: str) -> str:
+    return f"{ID}{SURVEY_KEY}/t{table}"
+
+
+def category_scheme(table: str) -> str:
+    return f"{ID}scheme/{SURVEY_KEY}-t{table}-categories"
+
+
+def category(table: str, ordinal: int) -> str:
+    return f"{ID}concept/{SURVEY_KEY}-t{table}-category-{ordinal}"
+
+
+def survey_row(table: str, row: int) -> str:
+    """The entity a survey row describes, typed by its table."""
+    return f"{ID}{_ROW_CLASSES[table]}/{SURVEY_KEY}-t{table}-{row}"

@@ -1,0 +1,316 @@
+"""Link extracted survey records: governments to JIS codes, codes to concepts, rows to IRIs."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import SKOS
+
+from . import iris
+from .corpus import SourceDocument
+from .records import (
+    AiRpaUse,
+    Anomaly,
+    CategoryNode,
+    CategorySchemeNode,
+    CodedValue,
+    DigitalTalent,
+    DocumentNode,
+    DxOrganisation,
+    ExcerptNode,
+    LinkedInitiative,
+    LinkedOrganization,
+    LinkedRole,
+    LinkedSharedSystem,
+    LinkedSurvey,
+    MunicipalityNode,
+    SharedSystemUse,
+    SourceSpan,
+    SurveyCategory,
+    SurveyExtract,
+    SurveyNode,
+    SurveyRow,
+    SurveyTableNode,
+)
+from .text import match_key
+
+TABLE_NAMES = {
+    "1": ("①AI・RPA・チャットボット等", "Table 1: AI, RPA and chatbot uses"),
+    "2": ("②システム共同利用", "Table 2: shared information systems"),
+    "3-1": ("③-1 デジタル人材", "Table 3-1: digital talent"),
+    "3-2": ("③-2 DX推進組織", "Table 3-2: DX organisations"),
+}
+
+
+class LinkError(Exception):
+    """A value could not be linked; the message names the document and line."""
+
+
+@dataclass(frozen=True)
+class CodeLists:
+    """The survey's code lists, keyed by scheme name then by label match key."""
+
+    concepts: dict[str, dict[str, tuple[str, int]]]
+
+    @classmethod
+    def load(cls, path: Path) -> CodeLists:
+        """Read the SKOS schemes file; every ja prefLabel and altLabel is a key."""
+        graph = Graph().parse(path, format="turtle")
+        concepts: dict[str, dict[str, tuple[str, int]]] = {}
+        for concept, scheme in graph.subject_objects(SKOS.inScheme):
+            scheme_name = str(scheme).rsplit("/", 1)[1]
+            notation = int(graph.value(concept, SKOS.notation))
+            for prop in (SKOS.prefLabel, SKOS.altLabel):
+                for label in graph.objects(concept, prop):
+                    if label.language == "ja":
+                        concepts.setdefault(scheme_name, {})[match_key(label)] = (
+                            str(concept),
+                            notation,
+                        )
+        return cls(concepts)
+
+    def decode(self, scheme: str, value: CodedValue, span: SourceSpan) -> tuple[str, Anomaly | None]:
+        """The concept IRI for a coded cell, by label; flag a number that disagrees."""
+        try:
+            concept, notation = self.concepts[scheme][value.label]
+        except KeyError:
+            raise LinkError(
+                f"{span.document}:{span.first_line}: 「{value.text}」 is not a label of {scheme}"
+            ) from None
+        if value.number == notation:
+            return concept, None
+        return concept, Anomaly(
+            kind="code-number-mismatch",
+            document=span.document,
+            line=span.first_line,
+            detail=f"「{value.text}」: number {value.number}, {scheme} numbers that label {notation}",
+        )
+
+
+@dataclass(frozen=True)
+class Prefectures:
+    """The 47 prefectures of the reference table, by name."""
+
+    by_name: dict[str, MunicipalityNode]
+
+    @classmethod
+    def load(cls, path: Path) -> Prefectures:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        return cls(
+            {
+                row["name_ja"]: MunicipalityNode(
+                    id=iris.municipality(row["code"]),
+                    type="Prefecture",
+                    label=row["name_ja"],
+                    label_en=row["name_en"],
+                    code=row["code"],
+                )
+                for row in rows
+            }
+        )
+
+    def resolve(self, name: str, span: SourceSpan) -> str:
+        try:
+            return self.by_name[name].id
+        except KeyError:
+            raise LinkError(f"{span.document}:{span.first_line}: unknown prefecture 「{name}」") from None
+
+
+class SurveyLinker:
+    """Turns a SurveyExtract into a LinkedSurvey."""
+
+    def __init__(self, codes: CodeLists, prefectures: Prefectures) -> None:
+        self.codes = codes
+        self.prefectures = prefectures
+        self.anomalies: list[Anomaly] = []
+
+    def link(self, extract: SurveyExtract, documents: dict[str, SourceDocument]) -> LinkedSurvey:
+        """Link every record of the extract; raise LinkError on a value with no match."""
+        found = {t: sum(1 for c in extract.categories if c.table == t) for t in TABLE_NAMES}
+        rows_found = {
+            "1": len(extract.ai_rpa_uses),
+            "2": len(extract.shared_systems),
+            "3-1": len(extract.digital_talent),
+            "3-2": len(extract.organisations),
+        }
+        linked = LinkedSurvey(
+            documents=[document_node(doc) for doc in documents.values()],
+            municipalities=sorted(self.prefectures.by_name.values(), key=lambda m: m.code),
+            survey=SurveyNode(
+                id=iris.survey(),
+                label=documents[extract.document].title,
+                derived_from=iris.document(extract.document),
+            ),
+            tables=[
+                SurveyTableNode(
+                    id=iris.survey_table(t.table),
+                    label=t.heading,
+                    survey=iris.survey(),
+                    stated_count=t.stated_total,
+                    found_count=rows_found[t.table],
+                    category_scheme=iris.category_scheme(t.table),
+                    derived_from=excerpt_node(t.source),
+                )
+                for t in extract.tables
+            ],
+            category_schemes=[
+                CategorySchemeNode(
+                    id=iris.category_scheme(table),
+                    label=f"{names[0]} 分野",
+                    label_en=f"{names[1]}: categories",
+                )
+                for table, names in TABLE_NAMES.items()
+                if found[table]
+            ],
+            categories=[category_node(c) for c in extract.categories],
+            initiatives=[self._initiative(r) for r in extract.ai_rpa_uses],
+            shared_systems=[self._shared_system(r) for r in extract.shared_systems],
+            roles=[self._role(r) for r in extract.digital_talent],
+            organizations=[self._organization(r) for r in extract.organisations],
+            anomalies=[],
+        )
+        anomalies = sorted(
+            [*extract.anomalies, *self.anomalies], key=lambda a: (a.document, a.line, a.kind, a.detail)
+        )
+        return linked.model_copy(update={"anomalies": anomalies})
+
+    def _decode(self, scheme: str, value: CodedValue, span: SourceSpan) -> str:
+        concept, anomaly = self.codes.decode(scheme, value, span)
+        if anomaly:
+            self.anomalies.append(anomaly)
+        return concept
+
+    def _common(self, row: SurveyRow, label: str) -> dict:
+        return {
+            "id": iris.survey_row(row.table, row.row),
+            "label": label,
+            "table": iris.survey_table(row.table),
+            "row": row.row,
+            "category": iris.category(row.table, row.category),
+            "reported_by": self.prefectures.resolve(row.prefecture, row.source),
+            "status": self._decode("implementation-status", row.status, row.source),
+            "status_text": row.status.text,
+            "duplicate_of": (
+                iris.survey_row(row.table, row.duplicate_of) if row.duplicate_of else None
+            ),
+            "derived_from": excerpt_node(row.source),
+        }
+
+    def _initiative(self, row: AiRpaUse) -> LinkedInitiative:
+        common = self._common(row, row.name)
+        return LinkedInitiative(
+            **common,
+            type="Initiative",
+            municipality=common["reported_by"],
+            usage=row.method,
+            shareability=self._decode("shareability", row.shareability, row.source),
+            shareability_text=row.shareability.text,
+            remark=row.note,
+        )
+
+    def _shared_system(self, row: SharedSystemUse) -> LinkedSharedSystem:
+        common = self._common(row, row.name)
+        return LinkedSharedSystem(
+            **common,
+            type="SharedSystem",
+            used_by=common["reported_by"],
+            business=row.business,
+            further_shareability=self._decode(
+                "further-shareability", row.further_shareability, row.source
+            ),
+            further_shareability_text=row.further_shareability.text,
+            remark=row.note,
+        )
+
+    def _role(self, row: DigitalTalent) -> LinkedRole:
+        common = self._common(row, row.title)
+        return LinkedRole(
+            **common,
+            type="Role",
+            post_in=common["reported_by"],
+            talent_category=self._decode("talent-category", row.talent_category, row.source),
+            talent_category_text=row.talent_category.text,
+            employment_type=self._decode("employment-type", row.employment, row.source),
+            employment_type_text=row.employment.text,
+            background=row.background,
+            duties=row.duties,
+        )
+
+    def _organization(self, row: DxOrganisation) -> LinkedOrganization:
+        common = self._common(row, row.name)
+        return LinkedOrganization(
+            **common,
+            type="Organization",
+            established_by=common["reported_by"],
+            composition=row.composition,
+            remit=row.remit,
+        )
+
+
+def excerpt_node(span: SourceSpan) -> ExcerptNode:
+    """The node for a source span, labelled with document and lines."""
+    lines = (
+        f"{span.first_line}"
+        if span.first_line == span.last_line
+        else f"{span.first_line}–{span.last_line}"
+    )
+    return ExcerptNode(
+        id=iris.excerpt(span.document, span.first_line, span.last_line),
+        document=iris.document(span.document),
+        first_line=span.first_line,
+        last_line=span.last_line,
+        text=span.text,
+        label_ja=f"{span.document} {lines}行",
+        label_en=f"{span.document} line {lines}",
+    )
+
+
+def category_node(category: SurveyCategory) -> CategoryNode:
+    """A survey category as a concept of its table's scheme."""
+    scheme = iris.category_scheme(category.table)
+    return CategoryNode(
+        id=iris.category(category.table, category.ordinal),
+        label=category.label,
+        in_scheme=scheme,
+        broader=iris.category(category.table, category.parent) if category.parent else None,
+        top_concept_of=None if category.parent else scheme,
+        notation=f"{category.table}-{category.ordinal}",
+        stated_count=category.stated_count,
+        found_count=category.found_count,
+        derived_from=excerpt_node(category.source),
+    )
+
+
+def document_node(doc: SourceDocument) -> DocumentNode:
+    """A source document node from its manifest entry."""
+    is_month = doc.issued is not None and len(doc.issued) == 7
+    return DocumentNode(
+        id=iris.document(doc.id),
+        identifier=doc.id,
+        label=doc.title,
+        label_en=doc.title_en,
+        publisher_name=doc.publisher,
+        publisher_name_en=doc.publisher_en,
+        edition=doc.edition,
+        issued_date=None if is_month else doc.issued,
+        issued_month=doc.issued if is_month else None,
+        licence=doc.licence_url,
+        licence_name=doc.licence,
+        licence_note=doc.licence_note,
+        sha256=doc.sha256,
+    )
+
+
+def link_survey(
+    extract: SurveyExtract,
+    documents: dict[str, SourceDocument],
+    schemes_path: Path,
+    prefectures_path: Path,
+) -> LinkedSurvey:
+    """Link a survey extract against the code lists and the prefecture table."""
+    linker = SurveyLinker(CodeLists.load(schemes_path), Prefectures.load(prefectures_path))
+    return linker.link(extract, documents)

@@ -1,0 +1,51 @@
+"""Map linked records to RDF with the declarative JSON-LD contexts in ``mappings/``.
+
+The records' JSON is given the context and read by rdflib's JSON-LD processor:
+which property, datatype and language each field becomes is stated in the
+context file, not in code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph
+
+from .records import LinkedSurvey, Record
+
+
+def load_context(path: Path) -> dict:
+    """The ``@context`` object of a context file."""
+    return json.loads(path.read_text(encoding="utf-8"))["@context"]
+
+
+def map_records(records: Iterable[Record], context: dict) -> Graph:
+    """Apply a JSON-LD context to records; absent (None) fields produce no triple."""
+    document = {
+        "@context": context,
+        "@graph": [record.model_dump(mode="json", exclude_none=True) for record in records],
+    }
+    return Graph().parse(data=json.dumps(document, ensure_ascii=False), format="json-ld")
+
+
+def survey_nodes(linked: LinkedSurvey) -> list[Record]:
+    """Every node of a linked survey, in a fixed order."""
+    return [
+        *linked.documents,
+        *linked.municipalities,
+        linked.survey,
+        *linked.tables,
+        *linked.category_schemes,
+        *linked.categories,
+        *linked.initiatives,
+        *linked.shared_systems,
+        *linked.roles,
+        *linked.organizations,
+    ]
+
+
+def map_survey(linked: LinkedSurvey, context_path: Path) -> Graph:
+    """The survey's graph, through ``mappings/survey.context.jsonld``."""
+    return map_records(survey_nodes(linked), load_context(context_path))
