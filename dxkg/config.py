@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: The repository root: the folder holding ``sources/``, ``ontology/``, ``shapes/``, ...
@@ -19,6 +19,9 @@ class Paths:
     """Where the pipeline reads its inputs and writes its outputs."""
 
     root: Path = PROJECT_ROOT
+    dist: Path = field(
+        default_factory=lambda: Path(os.environ.get("DXKG_DIST", PROJECT_ROOT / "dist"))
+    )
 
     @property
     def sources(self) -> Path:
@@ -37,5 +40,6 @@ class Paths:
         return self.root / "mappings"
 
     @property
-    def dist(self) -> Path:
-        return Path(os.environ.get("DXKG_DIST", self.root / "dist"))
+    def work(self) -> Path:
+        """Intermediate records of the stages, beside the release folder."""
+        return self.dist.parent / "work"

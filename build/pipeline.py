@@ -1,0 +1,167 @@
+"""The build: extract → link → map → validate → publish, each stage files to files.
+
+Intermediate records go to ``work/`` (beside ``dist/``) as JSON so every stage can be inspected
+and re-run on its own. The release is assembled in a staging folder beside
+``dist/`` and swapped in only when every stage, validation included, passed:
+a failed build leaves the previous release untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from dxkg.config import DEFAULT_BASE_IRI, Paths
+
+from . import report
+from .corpus import SourceDocument, verify_corpus
+from .link import link_survey
+from .mapping import load_context, map_records, survey_nodes
+from .publish import swap_into_place, write_checksums, write_dumps
+from .records import LinkedSurvey, SurveyExtract
+from .survey import DOCUMENT_ID as SURVEY_DOCUMENT
+from .survey import extract_survey
+from .validate import ValidationReport, load_shapes, validate_graph
+
+SCHEMES_FILE = "schemes/survey-codes.ttl"
+ONTOLOGY_FILE = "dxkg.ttl"
+SURVEY_CONTEXT = "survey.context.jsonld"
+PREFECTURES_FILE = "reference/prefectures.csv"
+
+Reporter = Callable[[str], None]
+
+
+class BuildError(Exception):
+    """The build stopped; ``dist/`` still holds the previous release."""
+
+
+@dataclass
+class StageTimer:
+    """Reports each stage as it starts and ends, and keeps the timings."""
+
+    echo: Reporter
+    total: int = 5
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        number = len(self.timings) + 1
+        self.echo(f"[{number}/{self.total}] {name} …")
+        start = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - start, 3)
+        self.echo(f"[{number}/{self.total}] {name} done in {self.timings[name]:.2f} s")
+
+
+def extract_stage(sources: Path, work: Path) -> Path:
+    """Sources → ``work/extract/survey.json``."""
+    out = work / "extract" / "survey.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(extract_survey(sources / SURVEY_DOCUMENT).model_dump_json(indent=1), "utf-8")
+    return out
+
+
+def link_stage(
+    extracted: Path, documents: dict[str, SourceDocument], paths: Paths, work: Path
+) -> Path:
+    """``work/extract`` → ``work/link/survey.json``."""
+    extract = SurveyExtract.model_validate_json(extracted.read_text("utf-8"))
+    linked = link_survey(
+        extract,
+        documents,
+        paths.ontology / SCHEMES_FILE,
+        paths.mappings / PREFECTURES_FILE,
+    )
+    out = work / "link" / "survey.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(linked.model_dump_json(indent=1), "utf-8")
+    return out
+
+
+def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Path]:
+    """``work/link`` → one N-Triples file per named graph in ``work/map/``."""
+    linked = LinkedSurvey.model_validate_json(linked_path.read_text("utf-8"))
+    context = load_context(paths.mappings / SURVEY_CONTEXT)
+    graphs = {
+        f"source/{SURVEY_DOCUMENT.removesuffix('.txt')}": map_records(survey_nodes(linked), context),
+        "municipalities": map_records(linked.municipalities, context),
+        "metadata": map_records(linked.documents, context),
+        "ontology": Graph().parse(paths.ontology / ONTOLOGY_FILE, format="turtle"),
+        "schemes": Graph().parse(paths.ontology / SCHEMES_FILE, format="turtle"),
+    }
+    out_dir = work / "map"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, graph in graphs.items():
+        files[name] = out_dir / (name.replace("/", "_") + ".nt")
+        graph.serialize(files[name], format="nt", encoding="utf-8")
+    return files
+
+
+def load_graphs(files: dict[str, Path]) -> dict[str, Graph]:
+    """Read the map stage's N-Triples files back."""
+    return {name: Graph().parse(path, format="nt") for name, path in files.items()}
+
+
+def validate_stage(graphs: dict[str, Graph], paths: Paths) -> ValidationReport:
+    """Validate the data graphs (with the schemes they link to) against ``shapes/``."""
+    data = Graph()
+    for name, graph in graphs.items():
+        if name != "ontology":
+            data += graph
+    return validate_graph(data, load_shapes(paths.shapes), graphs["ontology"])
+
+
+def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE_IRI) -> dict:
+    """Build the release into ``paths.dist``; return the build report.
+
+    Raises CorpusError, SourceFormatError, LinkError or BuildError; in every
+    case the previous ``dist/`` is left as it was.
+    """
+    timer = StageTimer(echo)
+    documents = verify_corpus(paths.sources)
+    work = paths.work
+    shutil.rmtree(work, ignore_errors=True)
+    with timer.stage("extract"):
+        extracted = extract_stage(paths.sources, work)
+    with timer.stage("link"):
+        linked = link_stage(extracted, documents, paths, work)
+    with timer.stage("map"):
+        graph_files = map_stage(linked, paths, work)
+        graphs = load_graphs(graph_files)
+    with timer.stage("validate"):
+        validation = validate_stage(graphs, paths)
+        if not validation.conforms:
+            raise BuildError("the graph does not conform to the shapes\n" + validation.summary())
+    with timer.stage("publish"):
+        paths.dist.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=paths.dist.name + ".staging-", dir=paths.dist.parent))
+        staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
+        try:
+            triples = write_dumps(graphs, staging, base_iri)
+            survey = SurveyExtract.model_validate_json(extracted.read_text("utf-8"))
+            linked_survey = LinkedSurvey.model_validate_json(linked.read_text("utf-8"))
+            build_report = report.build_report(
+                documents, survey, linked_survey, validation, triples
+            )
+            report.write(build_report, staging)
+            write_checksums(staging)
+            swap_into_place(staging, paths.dist)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    # Timings stay out of the published report: two builds must give identical files.
+    return {**build_report, "timings": timer.timings}
+
+
+def read_report(dist: Path) -> dict:
+    """The build report of the release in ``dist``."""
+    return json.loads((dist / report.REPORT_JSON).read_text("utf-8"))

@@ -1,0 +1,126 @@
+"""The ``dxkg`` command: build, validate, serve and inspect the knowledge graph."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from dxkg.config import DEFAULT_BASE_IRI, Paths
+
+DIST_OPTION = click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Release folder (default: dist/ in the project, or $DXKG_DIST).",
+)
+
+
+def _paths(dist: Path | None) -> Paths:
+    return Paths() if dist is None else Paths(dist=dist)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dxkg")
+def main() -> None:
+    """dxkg: a linked-data publisher for Japanese municipal DX (自治体DX)."""
+
+
+@main.command()
+@DIST_OPTION
+@click.option(
+    "--base-iri",
+    default=DEFAULT_BASE_IRI,
+    show_default=True,
+    help="Base under which the published IRIs are minted.",
+)
+def build(dist: Path | None, base_iri: str) -> None:
+    """Build the graph from sources/ into dist/ (extract, link, map, validate, publish).
+
+    The previous release in dist/ stays untouched unless every stage passes.
+    """
+    from dxkg.pipeline.corpus import CorpusError
+    from dxkg.pipeline.link import LinkError
+    from dxkg.pipeline.pipeline import BuildError, run_build
+    from dxkg.pipeline.sourcetext import SourceFormatError
+
+    if not base_iri.endswith(("/", "#")):
+        raise click.BadParameter("must end with / or #", param_hint="--base-iri")
+    paths = _paths(dist)
+    try:
+        report = run_build(paths, echo=click.echo, base_iri=base_iri)
+    except (CorpusError, SourceFormatError, LinkError, BuildError) as error:
+        click.secho(f"build failed: {error}", fg="red", err=True)
+        click.echo(f"{paths.dist} was left unchanged.", err=True)
+        sys.exit(1)
+    total = sum(report["timings"].values())
+    click.echo(
+        f"built {report['triples']['total']} triples into {paths.dist} in {total:.1f} s; "
+        f"anomalies: {sum(report['anomalies']['counts'].values())}, "
+        f"SHACL: {report['shacl']['counts'] or 'no findings'}"
+    )
+
+
+@main.command()
+@DIST_OPTION
+def validate(dist: Path | None) -> None:
+    """Validate the published graph in dist/ against shapes/ (exit 1 on any violation)."""
+    from rdflib import Dataset, Graph
+
+    from dxkg.pipeline.publish import GRAPH_BASE, NQUADS
+    from dxkg.pipeline.validate import load_shapes, validate_graph
+
+    paths = _paths(dist)
+    dataset = Dataset()
+    dataset.parse(paths.dist / NQUADS, format="nquads")
+    data, ontology = Graph(), Graph()
+    for graph in dataset.graphs():
+        target = ontology if str(graph.identifier) == GRAPH_BASE + "ontology" else data
+        target += graph
+    report = validate_graph(data, load_shapes(paths.shapes), ontology)
+    click.echo(report.summary())
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@DIST_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
+def serve(dist: Path | None, host: str, port: int, workers: int) -> None:
+    """Serve the release in dist/: SPARQL endpoint at /sparql (gunicorn, read-only)."""
+    from dxkg.web.serve import serve as run_server
+
+    paths = _paths(dist)
+    if not (paths.dist / "dxkg.nq").is_file():
+        raise click.ClickException(f"no release in {paths.dist}: run `dxkg build` first")
+    run_server(paths.dist, host=host, port=port, workers=workers)
+
+
+@main.command()
+@DIST_OPTION
+def stats(dist: Path | None) -> None:
+    """Print counts of the release in dist/: triples per graph, instances per class."""
+    from pyoxigraph import RdfFormat, Store
+
+    from dxkg.pipeline.pipeline import read_report
+    from dxkg.pipeline.publish import NQUADS
+
+    paths = _paths(dist)
+    store = Store()
+    store.load(path=str(paths.dist / NQUADS), format=RdfFormat.N_QUADS)
+    per_graph = Counter(str(quad.graph_name.value) for quad in store)
+    click.echo("triples per graph:")
+    for name, count in sorted(per_graph.items()):
+        click.echo(f"  {count:>7}  {name}")
+    click.echo("instances per class:")
+    query = (
+        "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) "
+        "WHERE { GRAPH ?g { ?s a ?class } } GROUP BY ?class ORDER BY DESC(?n) ?class"
+    )
+    for row in store.query(query):
+        click.echo(f"  {int(row['n'].value):>7}  {row['class'].value}")
+    anomalies = read_report(paths.dist)["anomalies"]["counts"]
+    click.echo("anomalies: " + ", ".join(f"{k} {v}" for k, v in anomalies.items()))
