@@ -31,10 +31,12 @@ def map_records(records: Iterable[Record], context: dict) -> Graph:
 
 
 def survey_nodes(linked: LinkedSurvey) -> list[Record]:
-    """Every node of a linked survey, in a fixed order."""
+    """The nodes extracted from the survey document, in a fixed order.
+
+    Documents and prefectures go to their own named graphs: a triple in two
+    graphs would be counted twice by queries over the union of graphs.
+    """
     return [
-        *linked.documents,
-        *linked.municipalities,
         linked.survey,
         *linked.tables,
         *linked.category_schemes,

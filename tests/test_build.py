@@ -1,0 +1,121 @@
+"""The full build on the real corpus: release contents, report, atomicity, determinism."""
+
+import hashlib
+import json
+
+import pytest
+from rdflib import Dataset
+
+from dxkg.config import Paths
+from dxkg.pipeline.corpus import CorpusError
+from dxkg.pipeline.pipeline import BuildError, run_build
+from dxkg.pipeline.publish import CHECKSUMS
+
+pytestmark = pytest.mark.e2e
+GRAPHS = "https://dxkg.example.org/graph/"
+
+
+def test_release_files_and_checksums(release):
+    paths, _ = release
+    names = sorted(p.name for p in paths.dist.iterdir())
+    assert names == sorted(["SHA256SUMS", "build-report.json", "build-report.md", "dxkg.nq", "dxkg.nt", "dxkg.ttl"])
+    for line in (paths.dist / CHECKSUMS).read_text().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((paths.dist / name).read_bytes()).hexdigest() == digest
+
+
+def test_named_graphs_and_counts(release):
+    paths, report = release
+    dataset = Dataset()
+    dataset.parse(paths.dist / "dxkg.nq", format="nquads")
+    counts = {str(g.identifier).removeprefix(GRAPHS): len(g) for g in dataset.graphs() if len(g)}
+    assert set(counts) == {"source/003_e1df6aa27dfcbdad", "municipalities", "metadata", "ontology", "schemes"}
+    assert counts == {k: v for k, v in report["triples"].items() if k != "total"}
+    survey = dataset.graph(GRAPHS + "source/003_e1df6aa27dfcbdad")
+    query = """
+        SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class"""
+    classes = {str(r["class"]).split("#")[-1]: int(r["n"]) for r in survey.query(query)}
+    assert classes["Initiative"] == 357
+    assert classes["SharedSystem"] == 123
+    assert classes["Role"] == 42
+    assert classes["Organization"] == 72
+
+
+def test_report_states_mismatches_and_entities(release):
+    paths, _ = release
+    report = json.loads((paths.dist / "build-report.json").read_text("utf-8"))
+    assert report["survey"]["entities"] == {
+        "Initiative": 357, "SharedSystem": 123, "Role": 42, "Organization": 72, "Prefecture": 47
+    }
+    mismatched = [c for c in report["survey"]["categories"] if c["stated"] != c["found"]]
+    assert mismatched == [{"table": "3-1", "label": "総務分野", "level": 1, "stated": 25, "found": 26}]
+    assert report["anomalies"]["counts"]["duplicate-row"] == 1
+    assert "Violation" not in report["shacl"]["counts"]
+    assert "総務分野 | 25 | 26 | ⚠ mismatch" in (paths.dist / "build-report.md").read_text("utf-8")
+
+
+def test_literals_keep_the_source_verbatim(release):
+    paths, _ = release
+    turtle = (paths.dist / "dxkg.nt").read_text("utf-8")
+    assert '"I T 専門監"@ja' in turtle
+    assert '"①導入(実施) 済"@ja' in turtle
+
+
+def test_failed_build_leaves_previous_release_untouched(release, corpus_copy):
+    paths, _ = release
+    corpus_copy.dist.mkdir()
+    for path in paths.dist.iterdir():
+        (corpus_copy.dist / path.name).write_bytes(path.read_bytes())
+    before = {p.name: p.read_bytes() for p in corpus_copy.dist.iterdir()}
+    survey = corpus_copy.sources / "003_e1df6aa27dfcbdad.txt"
+    survey.write_bytes(survey.read_bytes().replace("北海道".encode(), "北海县".encode(), 1))
+    with pytest.raises(CorpusError, match="003_e1df6aa27dfcbdad.txt: modified"):
+        run_build(corpus_copy, echo=lambda _: None)
+    assert {p.name: p.read_bytes() for p in corpus_copy.dist.iterdir()} == before
+    assert sorted(p.name for p in corpus_copy.root.iterdir()) == [
+        "dist", "mappings", "ontology", "shapes", "sources"
+    ]
+
+
+def test_validation_failure_leaves_previous_release_untouched(release, corpus_copy, tmp_path):
+    paths, _ = release
+    corpus_copy.dist.mkdir()
+    (corpus_copy.dist / "marker").write_text("previous release")
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    (shapes / "strict.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix dxkg: <https://dxkg.example.org/ontology#> .\n"
+        "[] a sh:NodeShape ; sh:targetClass dxkg:Initiative ;\n"
+        "   sh:property [ sh:path dxkg:remark ; sh:minCount 1 ] .\n"
+    )
+    (corpus_copy.root / "shapes").unlink()
+    (corpus_copy.root / "shapes").symlink_to(shapes)
+    with pytest.raises(BuildError, match="does not conform"):
+        run_build(corpus_copy, echo=lambda _: None)
+    assert [p.name for p in corpus_copy.dist.iterdir()] == ["marker"]
+    assert not [p for p in corpus_copy.dist.parent.iterdir() if "staging" in p.name]
+
+
+def test_two_builds_are_byte_identical(release, tmp_path):
+    paths, _ = release
+    second = Paths(dist=tmp_path / "dist")
+    run_build(second, echo=lambda _: None)
+    for path in paths.dist.iterdir():
+        assert (second.dist / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_rebased_release(tmp_path):
+    paths = Paths(dist=tmp_path / "dist")
+    run_build(paths, echo=lambda _: None, base_iri="http://data.example.jp/dx/")
+    text = (paths.dist / "dxkg.nt").read_text("utf-8")
+    assert "<http://data.example.jp/dx/id/initiative/survey2020-t1-1>" in text
+    assert "dxkg.example.org" not in text
+
+
+def test_no_triple_is_in_two_named_graphs(release):
+    paths, _ = release
+    triples = [line.rsplit(" <", 1)[0] for line in (paths.dist / "dxkg.nq").read_text("utf-8").splitlines()]
+    assert len(triples) == len(set(triples))
+    merged = (paths.dist / "dxkg.nt").read_text("utf-8").splitlines()
+    assert len(merged) == len(triples)

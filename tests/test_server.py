@@ -1,0 +1,107 @@
+"""The SPARQL endpoint over real HTTP, started with `dxkg serve` on 127.0.0.1."""
+
+from collections import Counter
+
+import pytest
+import requests
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+pytestmark = pytest.mark.e2e
+
+PER_PREFECTURE = """
+PREFIX dxkg: <https://dxkg.example.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?name (COUNT(?initiative) AS ?n) WHERE {
+  ?initiative a dxkg:Initiative ; dxkg:reportedBy ?prefecture .
+  ?prefecture rdfs:label ?name FILTER (lang(?name) = "ja")
+} GROUP BY ?name ORDER BY ?name
+"""
+
+
+def test_rows_per_prefecture_match_the_extraction(server, survey):
+    client = SPARQLWrapper(server + "/sparql")
+    client.setQuery(PER_PREFECTURE)
+    client.setReturnFormat(JSON)
+    bindings = client.queryAndConvert()["results"]["bindings"]
+    over_http = {b["name"]["value"]: int(b["n"]["value"]) for b in bindings}
+    assert over_http == dict(Counter(r.prefecture for r in survey.ai_rpa_uses))
+    assert sum(over_http.values()) == 357
+    assert "新潟県" not in over_http
+
+
+def test_get_form_post_and_direct_post_agree(server):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://dxkg.example.org/ontology#SharedSystem> }"
+    headers = {"Accept": "text/csv"}
+    answers = [
+        requests.get(server + "/sparql", params={"query": query}, headers=headers),
+        requests.post(server + "/sparql", data={"query": query}, headers=headers),
+        requests.post(
+            server + "/sparql",
+            data=query.encode(),
+            headers={**headers, "Content-Type": "application/sparql-query"},
+        ),
+    ]
+    assert [(a.status_code, a.text.split()) for a in answers] == [(200, ["n", "123"])] * 3
+    assert answers[0].headers["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+    ],
+)
+def test_select_negotiation(server, accept, expected):
+    response = requests.get(
+        server + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": accept}
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == expected
+
+
+def test_construct_as_turtle_and_format_override(server):
+    query = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 3"
+    turtle = requests.get(server + "/sparql", params={"query": query}, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and turtle.headers["Content-Type"].startswith("text/turtle")
+    ntriples = requests.get(server + "/sparql", params={"query": query, "format": "nt"})
+    assert ntriples.headers["Content-Type"].startswith("application/n-triples")
+    assert len(ntriples.text.strip().splitlines()) == 3
+
+
+@pytest.mark.parametrize(
+    "method, kwargs, status, message",
+    [
+        ("get", {"params": {"query": "SELEC ?x"}}, 400, "malformed query"),
+        ("get", {}, 400, "missing 'query'"),
+        ("get", {"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than one"),
+        ("post", {"data": {"update": "INSERT DATA { <a:b> <a:b> <a:b> }"}}, 403, "read-only"),
+        ("post", {"data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-query"}}, 403, "read-only"),
+        ("post", {"data": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415, "unsupported media type"),
+        ("post", {"data": b"ASK { \xff }", "headers": {"Content-Type": "application/sparql-query"}}, 400, "not UTF-8"),
+        ("get", {"params": {"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}}, 403, "SERVICE"),
+        ("get", {"params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "none of the accepted"),
+    ],
+)
+def test_bad_requests_get_4xx_with_a_message(server, method, kwargs, status, message):
+    response = getattr(requests, method)(server + "/sparql", **kwargs)
+    assert response.status_code == status
+    assert message in response.text
+
+
+def test_service_inside_a_literal_is_not_refused(server):
+    query = 'SELECT ?s WHERE { ?s ?p "SERVICE" }'
+    assert requests.get(server + "/sparql", params={"query": query}).status_code == 200
+
+
+def test_cors_header(server):
+    response = requests.get(server + "/sparql", params={"query": "ASK {}"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_home_page_escapes_and_shows_counts(server):
+    page = requests.get(server + "/")
+    assert page.status_code == 200
+    assert "Initiative" in page.text and "357" in page.text
