@@ -119,3 +119,19 @@ def test_no_triple_is_in_two_named_graphs(release):
     assert len(triples) == len(set(triples))
     merged = (paths.dist / "dxkg.nt").read_text("utf-8").splitlines()
     assert len(merged) == len(triples)
+
+
+def test_every_subject_has_a_language_tagged_label(release):
+    from pyoxigraph import RdfFormat, Store
+
+    paths, _ = release
+    store = Store()
+    store.bulk_load(path=str(paths.dist / "dxkg.nq"), format=RdfFormat.N_QUADS)
+    unlabelled = """
+        SELECT DISTINCT ?s WHERE {
+          GRAPH ?g { ?s ?p ?o }
+          FILTER NOT EXISTS {
+            GRAPH ?h { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER (lang(?label) != "") }
+          }
+        }"""
+    assert [row["s"] for row in store.query(unlabelled)] == []

@@ -84,7 +84,7 @@ def test_prefecture_check_digits():
     for number, row in enumerate(rows, start=1):
         code = row["code"]
         assert code[:2] == f"{number:02d}" and code[2:5] == "000"
-        weighted = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2)))
+        weighted = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2), strict=True))
         assert int(code[5]) == (11 - weighted % 11) % 10, row
     assert {r["name_ja"]: r["code"] for r in rows}["東京都"] == "130001"
 

@@ -1,9 +1,11 @@
 """Extraction of the 2020 survey (003), checked against counts and cells read from the text."""
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
+from dxkg.config import PROJECT_ROOT
 from dxkg.pipeline.sourcetext import SourceFormatError
 from dxkg.pipeline.survey import extract_survey
 
@@ -157,9 +159,8 @@ def test_spaced_letter_rows_flagged(survey):
     assert sum(1 for a in survey.anomalies if a.kind == "spaced-letters") == 25
 
 
-def write_variant(tmp_path, transform) -> "Path":
-    from dxkg.config import PROJECT_ROOT
-
+def write_variant(tmp_path: Path, transform) -> Path:
+    """A modified copy of the survey document."""
     text = (PROJECT_ROOT / "sources" / "003_e1df6aa27dfcbdad.txt").read_text("utf-8")
     path = tmp_path / "003_e1df6aa27dfcbdad.txt"
     path.write_bytes(transform(text))
