@@ -130,13 +130,7 @@ class SurveyLinker:
 
     def link(self, extract: SurveyExtract, documents: dict[str, SourceDocument]) -> LinkedSurvey:
         """Link every record of the extract; raise LinkError on a value with no match."""
-        found = {t: sum(1 for c in extract.categories if c.table == t) for t in TABLE_NAMES}
-        rows_found = {
-            "1": len(extract.ai_rpa_uses),
-            "2": len(extract.shared_systems),
-            "3-1": len(extract.digital_talent),
-            "3-2": len(extract.organisations),
-        }
+        rows_found = extract.rows_per_table()
         linked = LinkedSurvey(
             documents=[document_node(doc) for doc in documents.values()],
             municipalities=sorted(self.prefectures.by_name.values(), key=lambda m: m.code),
@@ -164,7 +158,6 @@ class SurveyLinker:
                     label_en=f"{names[1]}: categories",
                 )
                 for table, names in TABLE_NAMES.items()
-                if found[table]
             ],
             categories=[category_node(c) for c in extract.categories],
             initiatives=[self._initiative(r) for r in extract.ai_rpa_uses],

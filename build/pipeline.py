@@ -86,8 +86,11 @@ def link_stage(
     return out
 
 
-def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Path]:
-    """``work/link`` → one N-Triples file per named graph in ``work/map/``."""
+def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Graph]:
+    """``work/link`` → one N-Triples file per named graph in ``work/map/``.
+
+    Returns the graphs too, so the next stages need not parse the files again.
+    """
     linked = LinkedSurvey.model_validate_json(linked_path.read_text("utf-8"))
     context = load_context(paths.mappings / SURVEY_CONTEXT)
     graphs = {
@@ -99,16 +102,9 @@ def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Path]:
     }
     out_dir = work / "map"
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = {}
     for name, graph in graphs.items():
-        files[name] = out_dir / (name.replace("/", "_") + ".nt")
-        graph.serialize(files[name], format="nt", encoding="utf-8")
-    return files
-
-
-def load_graphs(files: dict[str, Path]) -> dict[str, Graph]:
-    """Read the map stage's N-Triples files back."""
-    return {name: Graph().parse(path, format="nt") for name, path in files.items()}
+        graph.serialize(out_dir / (name.replace("/", "_") + ".nt"), format="nt", encoding="utf-8")
+    return graphs
 
 
 def validate_stage(graphs: dict[str, Graph], paths: Paths) -> ValidationReport:
@@ -135,8 +131,7 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
     with timer.stage("link"):
         linked = link_stage(extracted, documents, paths, work)
     with timer.stage("map"):
-        graph_files = map_stage(linked, paths, work)
-        graphs = load_graphs(graph_files)
+        graphs = map_stage(linked, paths, work)
     with timer.stage("validate"):
         validation = validate_stage(graphs, paths)
         if not validation.conforms:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from rdflib import Graph
@@ -37,13 +37,10 @@ def rebase(line: str, base_iri: str) -> str:
     return line.replace("<" + DEFAULT_BASE_IRI, "<" + base_iri)
 
 
-def _sorted_lines(graph: Graph, graph_name: str | None) -> list[str]:
-    """One graph as sorted N-Triples (or N-Quads with ``graph_name``) lines."""
+def _sorted_lines(graph: Graph) -> list[str]:
+    """One graph as sorted N-Triples lines."""
     text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = [line for line in text.splitlines() if line.strip()]
-    if graph_name:
-        lines = [f"{line[:-2]} <{graph_name}> ." for line in lines]
-    return sorted(lines)
+    return sorted(line for line in text.splitlines() if line.strip())
 
 
 def write_dumps(graphs: Mapping[str, Graph], out_dir: Path, base_iri: str) -> dict[str, int]:
@@ -52,25 +49,22 @@ def write_dumps(graphs: Mapping[str, Graph], out_dir: Path, base_iri: str) -> di
     Output is sorted so that the same input gives byte-identical files.
     Returns the number of triples per named graph.
     """
+    triples: list[str] = []
     quads: list[str] = []
-    merged = Graph()
-    counts = {}
     for name in sorted(graphs):
-        graph = graphs[name]
-        counts[name] = len(graph)
-        quads += _sorted_lines(graph, GRAPH_BASE + name)
-        merged += graph
+        lines = _sorted_lines(graphs[name])
+        triples += lines
+        quads += (f"{line[:-2]} <{GRAPH_BASE + name}> ." for line in lines)
     _write_lines(out_dir / NQUADS, (rebase(q, base_iri) for q in sorted(quads)))
-    triples = sorted(set(_sorted_lines(merged, None)))
-    _write_lines(out_dir / NTRIPLES, (rebase(t, base_iri) for t in triples))
+    _write_lines(out_dir / NTRIPLES, (rebase(t, base_iri) for t in sorted(set(triples))))
     rebased = Graph().parse(out_dir / NTRIPLES, format="nt")
     for prefix, namespace in PREFIXES.items():
         rebased.bind(prefix, namespace.replace(DEFAULT_BASE_IRI, base_iri))
     rebased.serialize(out_dir / TURTLE, format="turtle", encoding="utf-8")
-    return counts
+    return {name: len(graphs[name]) for name in sorted(graphs)}
 
 
-def _write_lines(path: Path, lines) -> None:
+def _write_lines(path: Path, lines: Iterable[str]) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         for line in lines:
             handle.write(line + "\n")

@@ -127,6 +127,15 @@ class SurveyExtract(Record):
     organisations: list[DxOrganisation]
     anomalies: list[Anomaly]
 
+    def rows_per_table(self) -> dict[TableId, int]:
+        """How many data rows each table has."""
+        return {
+            "1": len(self.ai_rpa_uses),
+            "2": len(self.shared_systems),
+            "3-1": len(self.digital_talent),
+            "3-2": len(self.organisations),
+        }
+
 
 # -- Linked records: flat, with IRIs, one per graph node; the JSON-LD context
 # -- in mappings/ turns their JSON into RDF. ------------------------------------

@@ -22,12 +22,7 @@ def build_report(
     triples: dict[str, int],
 ) -> dict:
     """Everything a reader needs to trust (or question) the release."""
-    rows = {
-        "1": len(survey.ai_rpa_uses),
-        "2": len(survey.shared_systems),
-        "3-1": len(survey.digital_talent),
-        "3-2": len(survey.organisations),
-    }
+    rows = survey.rows_per_table()
     return {
         "sources": [{"id": d.id, "sha256": d.sha256} for d in documents.values()],
         "survey": {

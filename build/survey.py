@@ -46,6 +46,7 @@ SECTION_HEADINGS: tuple[tuple[TableId, str], ...] = (
     ("3-1", "③DX推進体制(③-1"),
     ("3-2", "③DX推進体制(③-2"),
 )
+_HEADING_KEYS = tuple((table, match_key(heading)) for table, heading in SECTION_HEADINGS)
 PAGE_TITLES = frozenset(
     match_key(title)
     for title in ("①AI・RPA・チャットボット等", "②システム共同利用", "③デジタル人材", "④組織")
@@ -123,8 +124,8 @@ class SurveyExtractor:
         if "\t" in line:  # the cover's contents rows repeat the headings in cells
             return None
         key = match_key(line)
-        for table, heading in SECTION_HEADINGS:
-            if key.startswith(match_key(heading)):
+        for table, heading_key in _HEADING_KEYS:
+            if key.startswith(heading_key):
                 return table
         return None
 

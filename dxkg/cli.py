@@ -67,19 +67,20 @@ def build(dist: Path | None, base_iri: str) -> None:
 @DIST_OPTION
 def validate(dist: Path | None) -> None:
     """Validate the published graph in dist/ against shapes/ (exit 1 on any violation)."""
-    from rdflib import Dataset, Graph
+    from rdflib import Dataset
 
+    from dxkg.pipeline.pipeline import validate_stage
     from dxkg.pipeline.publish import GRAPH_BASE, NQUADS
-    from dxkg.pipeline.validate import load_shapes, validate_graph
 
     paths = _paths(dist)
     dataset = Dataset()
     dataset.parse(paths.dist / NQUADS, format="nquads")
-    data, ontology = Graph(), Graph()
-    for graph in dataset.graphs():
-        target = ontology if str(graph.identifier) == GRAPH_BASE + "ontology" else data
-        target += graph
-    report = validate_graph(data, load_shapes(paths.shapes), ontology)
+    graphs = {
+        str(graph.identifier).removeprefix(GRAPH_BASE): graph
+        for graph in dataset.graphs()
+        if str(graph.identifier).startswith(GRAPH_BASE)
+    }
+    report = validate_stage(graphs, paths)
     click.echo(report.summary())
     sys.exit(0 if report.conforms else 1)
 

@@ -134,8 +134,6 @@ def serialise(result) -> Response:
     media_type = choose_media_type(formats)
     body = result.serialize(format=formats[media_type])
     response = Response(body, mimetype=media_type)
-    if media_type.startswith("text/") or media_type.endswith(("json", "xml", "trig", "triples", "quads")):
-        response.charset = "utf-8"
     response.vary.add("Accept")
     return response
 
