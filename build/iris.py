@@ -50,3 +50,22 @@ def category(table: str, ordinal: int) -> str:
 def survey_row(table: str, row: int) -> str:
     """The entity a survey row describes, typed by its table."""
     return f"{ID}{_ROW_CLASSES[table]}/{SURVEY_KEY}-t{table}-{row}"
+
+
+def case(key: str) -> str:
+    """A case of one edition: ``v2-3-19`` → ``…/id/case/v2-3-19``."""
+    return f"{ID}case/{key}"
+
+
+def case_category_scheme(edition: str) -> str:
+    return f"{ID}scheme/case-categories-v{edition[0]}"
+
+
+def case_category(edition: str, notation: str) -> str:
+    """A TOC heading by its position: ``3.2.1`` is chapter 3's second section's first part."""
+    return f"{ID}concept/case-category-v{edition[0]}-{notation.replace('.', '-')}"
+
+
+def code_concept(scheme: str, value: str) -> str:
+    """A concept of one of the code lists in ``ontology/schemes/``."""
+    return f"{ID}concept/{scheme}-{value}"

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from . import iris
+from .cases.records import LinkedCases
 from .records import LinkedSurvey, Record
 
 
@@ -48,6 +50,18 @@ def survey_nodes(linked: LinkedSurvey) -> list[Record]:
     ]
 
 
-def map_survey(linked: LinkedSurvey, context_path: Path) -> Graph:
-    """The survey's graph, through ``mappings/survey.context.jsonld``."""
-    return map_records(survey_nodes(linked), load_context(context_path))
+def case_nodes(linked: LinkedCases, document: str) -> list[Record]:
+    """The nodes extracted from one case-collection document.
+
+    A category scheme goes with the document whose cases use it, so that each
+    triple is in exactly one named graph.
+    """
+    document_iri = iris.document(document)
+    cases = [case for case in linked.cases if case.part_of == document_iri]
+    used = {case.category for case in cases}
+    schemes = {node.in_scheme for node in linked.categories if node.id in used}
+    return [
+        *(scheme for scheme in linked.schemes if scheme.id in schemes),
+        *(node for node in linked.categories if node.in_scheme in schemes),
+        *cases,
+    ]

@@ -23,8 +23,12 @@ from dxkg.config import DEFAULT_BASE_IRI, Paths
 
 from . import report
 from .corpus import SourceDocument, verify_corpus
-from .link import link_survey
-from .mapping import load_context, map_records, survey_nodes
+from .cases.link import link_cases
+from .cases.records import CaseCollectionExtract, LinkedCases
+from .cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
+from .cases.v2 import extract_case_collection_v2
+from .link import Prefectures, link_survey
+from .mapping import case_nodes, load_context, map_records, survey_nodes
 from .publish import swap_into_place, write_checksums, write_dumps
 from .records import LinkedSurvey, SurveyExtract
 from .survey import DOCUMENT_ID as SURVEY_DOCUMENT
@@ -32,9 +36,16 @@ from .survey import extract_survey
 from .validate import ValidationReport, load_shapes, validate_graph
 
 SCHEMES_FILE = "schemes/survey-codes.ttl"
+CASE_SCHEMES_FILE = "schemes/case-codes.ttl"
 ONTOLOGY_FILE = "dxkg.ttl"
 SURVEY_CONTEXT = "survey.context.jsonld"
+CASES_CONTEXT = "cases.context.jsonld"
 PREFECTURES_FILE = "reference/prefectures.csv"
+
+# The case-collection documents and the extractor that reads each.
+CASE_EXTRACTORS: dict[str, Callable[[Path], CaseCollectionExtract]] = {
+    CASES_V2_DOCUMENT: extract_case_collection_v2,
+}
 
 Reporter = Callable[[str], None]
 
@@ -62,27 +73,45 @@ class StageTimer:
 
 
 def extract_stage(sources: Path, work: Path) -> Path:
-    """Sources → ``work/extract/survey.json``."""
-    out = work / "extract" / "survey.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(extract_survey(sources / SURVEY_DOCUMENT).model_dump_json(indent=1), "utf-8")
+    """Sources → ``work/extract/``: the survey and one file per case collection."""
+    out = work / "extract"
+    out.mkdir(parents=True, exist_ok=True)
+    survey = extract_survey(sources / SURVEY_DOCUMENT)
+    (out / "survey.json").write_text(survey.model_dump_json(indent=1), "utf-8")
+    for document, extract in CASE_EXTRACTORS.items():
+        cases = extract(sources / document)
+        (out / f"cases-{_stem(document)}.json").write_text(cases.model_dump_json(indent=1), "utf-8")
     return out
+
+
+def _stem(document: str) -> str:
+    return document.removesuffix(".txt")
+
+
+def read_case_extracts(extracted: Path) -> list[CaseCollectionExtract]:
+    """The case-collection extracts in ``work/extract/``, in document order."""
+    return [
+        CaseCollectionExtract.model_validate_json(path.read_text("utf-8"))
+        for path in sorted(extracted.glob("cases-*.json"))
+    ]
 
 
 def link_stage(
     extracted: Path, documents: dict[str, SourceDocument], paths: Paths, work: Path
 ) -> Path:
-    """``work/extract`` → ``work/link/survey.json``."""
-    extract = SurveyExtract.model_validate_json(extracted.read_text("utf-8"))
+    """``work/extract`` → ``work/link/``."""
+    out = work / "link"
+    out.mkdir(parents=True, exist_ok=True)
+    extract = SurveyExtract.model_validate_json((extracted / "survey.json").read_text("utf-8"))
     linked = link_survey(
         extract,
         documents,
         paths.ontology / SCHEMES_FILE,
         paths.mappings / PREFECTURES_FILE,
     )
-    out = work / "link" / "survey.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(linked.model_dump_json(indent=1), "utf-8")
+    (out / "survey.json").write_text(linked.model_dump_json(indent=1), "utf-8")
+    cases = link_cases(read_case_extracts(extracted), Prefectures.load(paths.mappings / PREFECTURES_FILE))
+    (out / "cases.json").write_text(cases.model_dump_json(indent=1), "utf-8")
     return out
 
 
@@ -91,14 +120,22 @@ def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Graph]:
 
     Returns the graphs too, so the next stages need not parse the files again.
     """
-    linked = LinkedSurvey.model_validate_json(linked_path.read_text("utf-8"))
+    linked = LinkedSurvey.model_validate_json((linked_path / "survey.json").read_text("utf-8"))
+    cases = LinkedCases.model_validate_json((linked_path / "cases.json").read_text("utf-8"))
     context = load_context(paths.mappings / SURVEY_CONTEXT)
+    cases_context = load_context(paths.mappings / CASES_CONTEXT)
+    schemes = Graph().parse(paths.ontology / SCHEMES_FILE, format="turtle")
+    schemes.parse(paths.ontology / CASE_SCHEMES_FILE, format="turtle")
     graphs = {
-        f"source/{SURVEY_DOCUMENT.removesuffix('.txt')}": map_records(survey_nodes(linked), context),
+        f"source/{_stem(SURVEY_DOCUMENT)}": map_records(survey_nodes(linked), context),
+        **{
+            f"source/{_stem(document)}": map_records(case_nodes(cases, document), cases_context)
+            for document in CASE_EXTRACTORS
+        },
         "municipalities": map_records(linked.municipalities, context),
         "metadata": map_records(linked.documents, context),
         "ontology": Graph().parse(paths.ontology / ONTOLOGY_FILE, format="turtle"),
-        "schemes": Graph().parse(paths.ontology / SCHEMES_FILE, format="turtle"),
+        "schemes": schemes,
     }
     out_dir = work / "map"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -142,10 +179,13 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
         staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
         try:
             triples = write_dumps(graphs, staging, base_iri)
-            survey = SurveyExtract.model_validate_json(extracted.read_text("utf-8"))
-            linked_survey = LinkedSurvey.model_validate_json(linked.read_text("utf-8"))
             build_report = report.build_report(
-                documents, survey, linked_survey, validation, triples
+                documents,
+                SurveyExtract.model_validate_json((extracted / "survey.json").read_text("utf-8")),
+                LinkedSurvey.model_validate_json((linked / "survey.json").read_text("utf-8")),
+                read_case_extracts(extracted),
+                validation,
+                triples,
             )
             report.write(build_report, staging)
             write_checksums(staging)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from .corpus import SourceDocument
+from .cases.records import Case, CaseCollectionExtract
 from .records import LinkedSurvey, SurveyExtract
 from .validate import ValidationReport
 
@@ -18,11 +20,16 @@ def build_report(
     documents: dict[str, SourceDocument],
     survey: SurveyExtract,
     linked: LinkedSurvey,
+    case_extracts: list[CaseCollectionExtract],
     validation: ValidationReport,
     triples: dict[str, int],
 ) -> dict:
     """Everything a reader needs to trust (or question) the release."""
     rows = survey.rows_per_table()
+    anomalies = sorted(
+        [*linked.anomalies, *(a for extract in case_extracts for a in extract.anomalies)],
+        key=lambda a: (a.document, a.line, a.kind, a.detail),
+    )
     return {
         "sources": [{"id": d.id, "sha256": d.sha256} for d in documents.values()],
         "survey": {
@@ -53,9 +60,10 @@ def build_report(
                 "Prefecture": len(linked.municipalities),
             },
         },
+        "cases": [case_collection_summary(extract) for extract in case_extracts],
         "anomalies": {
-            "counts": dict(sorted(Counter(a.kind for a in linked.anomalies).items())),
-            "items": [a.model_dump() for a in linked.anomalies],
+            "counts": dict(sorted(Counter(a.kind for a in anomalies).items())),
+            "items": [a.model_dump() for a in anomalies],
         },
         "shacl": {
             "counts": validation.counts(),
@@ -66,6 +74,51 @@ def build_report(
             ],
         },
         "triples": {**triples, "total": sum(triples.values())},
+    }
+
+
+# How many cases of a document have each field: a field that a case's pages
+# carry but the extractor dropped shows up as a lower count than expected.
+CASE_FIELDS: dict[str, Callable[[Case], object]] = {
+    "title": lambda c: c.title,
+    "toc_title (differs)": lambda c: c.toc_title,
+    "title_variants": lambda c: c.title_variants,
+    "category_path": lambda c: len(c.category_path) > 1,
+    "municipality": lambda c: c.municipality,
+    "population_class": lambda c: c.population_class,
+    "population_class unknown": lambda c: c.population_class == "unknown",
+    "point": lambda c: c.point,
+    "overview": lambda c: c.overview,
+    "effects": lambda c: c.effects,
+    "interview": lambda c: c.interview,
+    "initial_cost": lambda c: c.initial_cost,
+    "running_cost": lambda c: c.running_cost,
+    "schedule": lambda c: c.schedule,
+    "schedule milestones": lambda c: c.schedule and c.schedule.milestones,
+    "services": lambda c: c.services,
+    "providers": lambda c: c.services and c.services.providers,
+    "service_names": lambda c: c.services and c.services.service_names,
+    "operation_modes": lambda c: c.services and c.services.operation_modes,
+    "participants": lambda c: c.services and c.services.participants,
+    "departments": lambda c: c.departments,
+    "several departments": lambda c: len(c.departments) > 1,
+    "population": lambda c: c.population,
+    "urls": lambda c: c.urls,
+    "awards": lambda c: c.awards,
+    "cross_reference": lambda c: c.cross_reference,
+}
+
+
+def case_collection_summary(extract: CaseCollectionExtract) -> dict:
+    """Cases per chapter and, per field, how many cases have it."""
+    return {
+        "document": extract.document,
+        "edition": extract.edition,
+        "cases": len(extract.cases),
+        "chapters": dict(sorted(Counter(str(c.chapter) for c in extract.cases).items())),
+        "fields": {
+            name: sum(1 for case in extract.cases if has(case)) for name, has in CASE_FIELDS.items()
+        },
     }
 
 
@@ -90,6 +143,11 @@ def to_markdown(report: dict) -> str:
         indent = "└ " if c["level"] == 2 else ""
         flag = "⚠ mismatch" if c["stated"] != c["found"] else ""
         out.append(f"| {c['table']} | {indent}{c['label']} | {c['stated']} | {c['found']} | {flag} |")
+    for summary in report["cases"]:
+        out += ["", f"## Cases of {summary['document']} (第{summary['edition']}版)", ""]
+        out += [f"{summary['cases']} cases; per chapter: {summary['chapters']}", ""]
+        out += ["| field | cases with it |", "|---|---|"]
+        out += [f"| {name} | {count} |" for name, count in summary["fields"].items()]
     out += ["", "## Entities", ""]
     out += [f"- {name}: {count}" for name, count in report["survey"]["entities"].items()]
     out += ["", "## Anomalies", ""]

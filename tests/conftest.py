@@ -13,7 +13,8 @@ import pytest
 import requests
 
 from dxkg.config import PROJECT_ROOT, Paths
-from dxkg.pipeline.pipeline import run_build
+from dxkg.pipeline.cases.records import CaseCollectionExtract
+from dxkg.pipeline.pipeline import CASE_EXTRACTORS, run_build
 from dxkg.pipeline.records import SurveyExtract
 from dxkg.pipeline.survey import DOCUMENT_ID, extract_survey
 
@@ -24,6 +25,12 @@ SOURCES = PROJECT_ROOT / "sources"
 def survey() -> SurveyExtract:
     """The survey document extracted from the real corpus."""
     return extract_survey(SOURCES / DOCUMENT_ID)
+
+
+@pytest.fixture(scope="session")
+def case_extracts() -> list[CaseCollectionExtract]:
+    """Every case-collection document extracted from the real corpus."""
+    return [extract(SOURCES / document) for document, extract in CASE_EXTRACTORS.items()]
 
 
 @pytest.fixture(scope="session")

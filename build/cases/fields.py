@@ -18,7 +18,7 @@ from .records import CostStatus, Environment, OperationMode, Product, TaxBasis
 PLACEHOLDERS = {"－", "—", "-", "‐", "－円", "-円", "—円", "―"}
 LEGAL_FORMS = ("株式会社", "合同会社", "有限会社", "一般社団法人", "一般財団法人", "公益社団法人")
 
-_BULLET = re.compile(r"^(?:\s*(?:-|・|○|●|➤|▶|\uf0d8|•)\s*)+")
+_BULLET = re.compile(r"^(?:\s*(?:-|○|➤|▶|\uf0d8)\s*)+")
 _EMPHASIS = re.compile(r"\*\*")
 
 
@@ -252,11 +252,24 @@ def _split_names_on_spaces(item: str) -> list[str]:
 
 
 def split_organisations(raw: str | None) -> list[str]:
-    """Provider or participant names from a printed field value; a placeholder gives []."""
+    """Provider or participant names from a printed field value; a placeholder gives [].
+
+    A line that is only a bracketed note belongs to the name above it; a
+    ``prefix：text`` whose text names no company is a description, kept whole
+    (``株式会社MAIA：特定のデジタル分野に精通した…``).
+    """
     if raw is None or is_placeholder(raw):
         return []
-    items = []
+    items: list[str] = []
     for line in raw.split("\n"):
+        line = line.strip()
+        if items and line.startswith(("（", "(")):
+            items[-1] = f"{items[-1]}{line}"
+            continue
+        head, colon, description = line.partition("：")
+        if colon and not any(form in description for form in LEGAL_FORMS):
+            items.append(line)
+            continue
         for item in split_outside_brackets(line, "、"):
             items.extend(_split_names_on_spaces(item))
     return [item for item in items if not is_placeholder(item)]

@@ -38,11 +38,12 @@ def _label_pattern(label: str) -> re.Pattern:
 
 def _cells(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Non-empty TAB cells with bullets and emphasis removed, split labels joined."""
+    # clean_line would take a lone 「-」 placeholder for a bullet
     cells = [
-        (number, clean_line(cell))
+        (number, clean_line(cell) or cell.strip())
         for number, line in lines
         for cell in line.rstrip().split("\t")
-        if clean_line(cell)
+        if cell.strip()
     ]
     joined: list[tuple[int, str]] = []
     for number, text in cells:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from ..records import Anomaly, Record, SourceSpan
+from ..records import Anomaly, ExcerptNode, Record, SourceSpan
 
 Edition = Literal["2.0", "4.0"]
 Coverage = Literal["full", "titles-only"]
@@ -180,4 +180,179 @@ class CaseCollectionExtract(Record):
     document: str
     edition: Edition
     cases: list[Case]
+    anomalies: list[Anomaly]
+
+
+# -- Linked nodes: one per graph node, turned into RDF by mappings/cases.context.jsonld --
+
+
+class CaseCategorySchemeNode(Record):
+    """The concept scheme of one edition's table-of-contents headings."""
+
+    id: str
+    type: str = "ConceptScheme"
+    label: str
+    label_en: str
+
+
+class CaseCategoryNode(Record):
+    """A heading of a case collection's table of contents, as a SKOS concept."""
+
+    id: str
+    type: str = "Concept"
+    label: str
+    in_scheme: str
+    broader: str | None
+    top_concept_of: str | None
+    notation: str
+
+
+class CostNode(Record):
+    """A cost of a case as a monetary amount in yen, with the printed value."""
+
+    id: str
+    type: str = "Cost"
+    label: str
+    cost_kind: str
+    cost_status: str
+    raw_text: str
+    value: Decimal | None
+    currency: str | None
+    approximate: bool
+    tax_basis: str | None
+    breakdown: str | None
+    remarks: str | None
+    source_line: int
+
+
+class MilestoneNode(Record):
+    """A dated step of a case's schedule; start and end at the precision printed."""
+
+    id: str
+    type: str = "Milestone"
+    label: str
+    date_text: str
+    ordinal: int
+    start_date: str | None = None
+    start_month: str | None = None
+    start_year: str | None = None
+    end_date: str | None = None
+    end_month: str | None = None
+    end_year: str | None = None
+    source_line: int
+
+
+class OperationModeNode(Record):
+    """How (some of) a case's services are run: product type × environment."""
+
+    id: str
+    type: str = "OperationMode"
+    label: str
+    product_type: str | None
+    environment: str | None
+    service_numbers: list[int]
+
+
+class DepartmentNode(Record):
+    """A responsible department with its contact as printed and as parsed."""
+
+    id: str
+    type: str = "Department"
+    label: str
+    telephone: str | None
+    email: str | None
+    phone_text: str | None
+    email_text: str | None
+    undisclosed: bool
+    source_line: int
+
+
+class PopulationNode(Record):
+    """A population figure at a reference date, as given by 【参考情報】."""
+
+    id: str
+    type: str = "PopulationFigure"
+    label: str
+    place: str
+    persons: int
+    reference_date: str
+    source_line: int
+
+
+class InterviewNode(Record):
+    """One question of a case's interview with its answer."""
+
+    id: str
+    type: str = "InterviewAnswer"
+    label: str
+    ordinal: int
+    question: str
+    answer: str
+    first_line: int
+    last_line: int
+
+
+class LinkNode(Record):
+    """A related web page (関連URL)."""
+
+    id: str
+    type: str = "RelatedLink"
+    label: str
+    url: str
+    source_line: int
+
+
+class CaseNode(Record):
+    """A case of one edition of the case collection."""
+
+    id: str
+    type: str = "CaseStudy"
+    label: str
+    part_of: str
+    edition: str
+    coverage: str
+    chapter: int
+    chapter_label: str
+    case_number: int
+    title_variants: list[str]
+    toc_title: str | None
+    category: str | None
+    organisation_text: str
+    prefecture: str
+    municipality_name: str | None
+    population_class: str | None
+    population_label_text: str | None
+    page_count: int
+    gap_before: bool
+    point: list[str]
+    overview: str | None
+    effects: str | None
+    interview: list[InterviewNode]
+    costs: list[CostNode]
+    duration_text: str | None
+    time_to_launch: str | None
+    schedule_text: str | None
+    milestones: list[MilestoneNode]
+    providers_text: str | None
+    provider_names: list[str]
+    services_text: str | None
+    service_names: list[str]
+    operation_mode_text: str | None
+    operation_modes: list[OperationModeNode]
+    participants_text: str | None
+    participant_names: list[str]
+    departments: list[DepartmentNode]
+    population: PopulationNode | None
+    links: list[LinkNode]
+    awards: list[str]
+    cross_reference: str | None
+    derived_from: ExcerptNode
+
+
+class LinkedCases(Record):
+    """Every case of the corpus after linking, with the category schemes they use."""
+
+    schemes: list[CaseCategorySchemeNode]
+    categories: list[CaseCategoryNode]
+    cases: list[CaseNode]
     anomalies: list[Anomaly]

@@ -223,7 +223,7 @@ class CaseParser:
             ],
             population=self.population(sections.get("population")),
             urls=self.urls(sections.get("urls")),
-            awards=[clean_line(line) for _, line in sections.get("awards")],
+            awards=_awards(sections.get("awards")),
             cross_reference=_text(sections.get("cross-reference")),
         )
 
@@ -247,12 +247,12 @@ class CaseParser:
                 sections.add(trailer, number, line)
                 # 関連URL and 受賞歴等 continue on lines of further URLs
                 section = trailer if trailer in ("urls", "awards") else "after-trailer"
-            elif section in ("urls", "awards") and _is_url_continuation(line):
-                sections.add(section, number, line)
             elif heading in _HEADINGS:
                 section = _HEADINGS[heading]
-            elif section in ("urls", "awards", "after-trailer"):
-                section = "after-trailer"
+            elif section in ("urls", "awards"):
+                # further related pages or awards, each with its title and URL
+                sections.add(section, number, line)
+            elif section == "after-trailer":
                 placed = "inline-department" if _is_department_continuation(line) else "unplaced"
                 sections.add(placed, number, line)
             elif interview_start is not None and number >= interview_start:
@@ -313,13 +313,20 @@ class CaseParser:
                     )
                 )
 
+        preface: list[str] = []
         for number, line in lines:
             text = clean_line(line)
             if _SPEAKER.match(text) or text.startswith("☆担当"):
                 continue
-            if _is_question(line):
+            if _is_question(line) and question is not None and not body:
+                # a question printed over two lines (3-1)
+                question = (question[0], f"{question[1]}\n{text}")
+            elif _is_question(line):
                 flush()
-                question, body = (number, text), []
+                question, body = (number, "\n".join([*preface, text])), []
+                preface = []
+            elif question is None:
+                preface.append(text)  # a note that introduces the first question (3-28)
             else:
                 body.append((number, re.sub(r"\s*☆担当：.*?☆\s*$", "", line)))
         flush()
@@ -345,14 +352,16 @@ class CaseParser:
         pending_title: str | None = None
         for number, line in lines:
             text = re.sub(r"^関連URL\s*[：:]\s*", "", line.strip())
-            found = list(re.finditer(r"<?(https?://[^\s<>（）()]+)>?", text))
+            # a URL in <…> may contain spaces as printed (2-12); a bare one ends at a space
+            found = list(re.finditer(r"<(https?://[^<>]+)>|(https?://[^\s<>（）()]+)", text))
             if not found:
                 pending_title = text.strip() or pending_title
                 continue
             start = 0
             for match in found:
                 title = text[start : match.start()].strip().rstrip("（(").strip() or pending_title
-                urls.append(RelatedUrl(title=title or None, url=match.group(1), line=number))
+                url = match.group(1) or match.group(2)
+                urls.append(RelatedUrl(title=title or None, url=url, line=number))
                 pending_title = None
                 start = match.end()
                 start += len(re.match(r"[>）)\s]*", text[start:]).group(0))
@@ -374,9 +383,16 @@ def _trailer_section(heading: str) -> str | None:
     return None
 
 
-def _is_url_continuation(line: str) -> bool:
-    """A following line of 関連URL/受賞歴等: a further URL, possibly with its title."""
-    return "http" in line and "電話" not in line
+def _awards(lines: list[tuple[int, str]]) -> list[str]:
+    """受賞歴等 and the awards listed under it; a line that is only a URL belongs to the award above."""
+    awards: list[str] = []
+    for _, line in lines:
+        text = re.sub(r"^受賞歴等\s*[：:]\s*", "", clean_line(line))
+        if awards and re.fullmatch(r"[（(]?<?https?://\S+>?[）)]?", text):
+            awards[-1] = f"{awards[-1]}\n{text}"
+        elif text:
+            awards.append(text)
+    return awards
 
 
 def _is_department_continuation(line: str) -> bool:
