@@ -22,17 +22,20 @@ from rdflib import Graph
 from dxkg.config import DEFAULT_BASE_IRI, Paths
 
 from . import report
-from .corpus import SourceDocument, verify_corpus
 from .cases.link import link_cases
 from .cases.records import CaseCollectionExtract, LinkedCases
 from .cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
 from .cases.v2 import extract_case_collection_v2
+from .cases.v4 import CHAPTER1_DOCUMENT, TITLES_DOCUMENT, extract_v4_chapter1, extract_v4_titles
+from .corpus import SourceDocument, verify_corpus
 from .link import Prefectures, link_survey
 from .mapping import case_nodes, load_context, map_records, survey_nodes
 from .publish import swap_into_place, write_checksums, write_dumps
-from .records import LinkedSurvey, SurveyExtract
+from .records import Anomaly, LinkedSurvey, SurveyExtract
+from .sourcetext import read_source_lines
 from .survey import DOCUMENT_ID as SURVEY_DOCUMENT
 from .survey import extract_survey
+from .typos import load_suspected_typos, scan_document
 from .validate import ValidationReport, load_shapes, validate_graph
 
 SCHEMES_FILE = "schemes/survey-codes.ttl"
@@ -41,10 +44,14 @@ ONTOLOGY_FILE = "dxkg.ttl"
 SURVEY_CONTEXT = "survey.context.jsonld"
 CASES_CONTEXT = "cases.context.jsonld"
 PREFECTURES_FILE = "reference/prefectures.csv"
+SUSPECTED_TYPOS_FILE = "reference/suspected-typos.csv"
+TYPOS_FILE = "suspected-typos.json"
 
 # The case-collection documents and the extractor that reads each.
 CASE_EXTRACTORS: dict[str, Callable[[Path], CaseCollectionExtract]] = {
+    TITLES_DOCUMENT: extract_v4_titles,
     CASES_V2_DOCUMENT: extract_case_collection_v2,
+    CHAPTER1_DOCUMENT: extract_v4_chapter1,
 }
 
 Reporter = Callable[[str], None]
@@ -72,10 +79,19 @@ class StageTimer:
         self.echo(f"[{number}/{self.total}] {name} done in {self.timings[name]:.2f} s")
 
 
-def extract_stage(sources: Path, work: Path) -> Path:
-    """Sources → ``work/extract/``: the survey and one file per case collection."""
+def extract_stage(sources: Path, work: Path, typos: Path) -> Path:
+    """Sources → ``work/extract/``: the survey, one file per case collection, suspected typos."""
     out = work / "extract"
     out.mkdir(parents=True, exist_ok=True)
+    curated = load_suspected_typos(typos)
+    anomalies = [
+        anomaly
+        for path in sorted(sources.glob("*.txt"))
+        for anomaly in scan_document(path.name, read_source_lines(path), curated)
+    ]
+    (out / TYPOS_FILE).write_text(
+        json.dumps([a.model_dump() for a in anomalies], ensure_ascii=False, indent=1), "utf-8"
+    )
     survey = extract_survey(sources / SURVEY_DOCUMENT)
     (out / "survey.json").write_text(survey.model_dump_json(indent=1), "utf-8")
     for document, extract in CASE_EXTRACTORS.items():
@@ -164,7 +180,7 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
     work = paths.work
     shutil.rmtree(work, ignore_errors=True)
     with timer.stage("extract"):
-        extracted = extract_stage(paths.sources, work)
+        extracted = extract_stage(paths.sources, work, paths.mappings / SUSPECTED_TYPOS_FILE)
     with timer.stage("link"):
         linked = link_stage(extracted, documents, paths, work)
     with timer.stage("map"):
@@ -184,6 +200,7 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
                 SurveyExtract.model_validate_json((extracted / "survey.json").read_text("utf-8")),
                 LinkedSurvey.model_validate_json((linked / "survey.json").read_text("utf-8")),
                 read_case_extracts(extracted),
+                [Anomaly(**a) for a in json.loads((extracted / TYPOS_FILE).read_text("utf-8"))],
                 validation,
                 triples,
             )

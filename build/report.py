@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from .corpus import SourceDocument
 from .cases.records import Case, CaseCollectionExtract
-from .records import LinkedSurvey, SurveyExtract
+from .corpus import SourceDocument
+from .records import Anomaly, LinkedSurvey, SurveyExtract
 from .validate import ValidationReport
 
 REPORT_JSON = "build-report.json"
@@ -21,13 +21,14 @@ def build_report(
     survey: SurveyExtract,
     linked: LinkedSurvey,
     case_extracts: list[CaseCollectionExtract],
+    typos: list[Anomaly],
     validation: ValidationReport,
     triples: dict[str, int],
 ) -> dict:
     """Everything a reader needs to trust (or question) the release."""
     rows = survey.rows_per_table()
     anomalies = sorted(
-        [*linked.anomalies, *(a for extract in case_extracts for a in extract.anomalies)],
+        [*linked.anomalies, *typos, *(a for extract in case_extracts for a in extract.anomalies)],
         key=lambda a: (a.document, a.line, a.kind, a.detail),
     )
     return {

@@ -55,7 +55,7 @@ HEADER_MARK = "都道府県"
 TOC_LABELS: dict[str, TableId] = {"①": "1", "②": "2", "③-1": "3-1", "③-2": "3-2"}
 
 _DATA_ROW = re.compile(r"^(\d+)[ \t]")
-_NUMBER_AND_TEXT = re.compile(r"^(\d+) (.*)$", re.S)
+_NUMBER_AND_TEXT = re.compile(r"^(\d+) (.*)$", re.DOTALL)
 # Take the last parenthesised number: 「組織（部・課・室等）（28）」 nests parentheses.
 _CATEGORY = re.compile(r"^(.+?)\s*[（(](\d+)[）)]$")
 _TOC_COUNT = re.compile(r"^[（(](\d+)[）)]$")

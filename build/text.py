@@ -15,7 +15,7 @@ import unicodedata
 _SPACED_CAPITAL = re.compile(r"(?<![A-Za-z])([A-Z]) (?=[A-Z])")
 _SPACED_HYPHEN = re.compile(r"(?<=[A-Z]) ?- ?(?=[A-Z])")
 _HTML_TAG = re.compile(r"<[^>]*>")
-_CIRCLED = re.compile(r"^\s*([\u2460-\u2473])\s*(.*)$", re.S)
+_CIRCLED = re.compile(r"^\s*([\u2460-\u2473])\s*(.*)$", re.DOTALL)
 _WHITESPACE = re.compile(r"\s+")
 
 

@@ -8,7 +8,7 @@ from rdflib import Dataset
 
 from dxkg.config import Paths
 from dxkg.pipeline.corpus import CorpusError
-from dxkg.pipeline.pipeline import BuildError, run_build
+from dxkg.pipeline.pipeline import CASE_EXTRACTORS, BuildError, run_build
 from dxkg.pipeline.publish import CHECKSUMS
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +29,14 @@ def test_named_graphs_and_counts(release):
     dataset = Dataset()
     dataset.parse(paths.dist / "dxkg.nq", format="nquads")
     counts = {str(g.identifier).removeprefix(GRAPHS): len(g) for g in dataset.graphs() if len(g)}
-    assert set(counts) == {"source/003_e1df6aa27dfcbdad", "municipalities", "metadata", "ontology", "schemes"}
+    assert set(counts) == {
+        "source/003_e1df6aa27dfcbdad",
+        *(f"source/{document.removesuffix('.txt')}" for document in CASE_EXTRACTORS),
+        "municipalities",
+        "metadata",
+        "ontology",
+        "schemes",
+    }
     assert counts == {k: v for k, v in report["triples"].items() if k != "total"}
     survey = dataset.graph(GRAPHS + "source/003_e1df6aa27dfcbdad")
     query = """
@@ -39,6 +46,11 @@ def test_named_graphs_and_counts(release):
     assert classes["SharedSystem"] == 123
     assert classes["Role"] == 42
     assert classes["Organization"] == 72
+    cases = dataset.graph(GRAPHS + "source/001_b7b77d4349d817ea")
+    case_classes = {str(r["class"]).split("#")[-1]: int(r["n"]) for r in cases.query(query)}
+    assert case_classes["CaseStudy"] == 82
+    assert case_classes["Cost"] == 120
+    assert case_classes["PopulationFigure"] == 80
 
 
 def test_report_states_mismatches_and_entities(release):

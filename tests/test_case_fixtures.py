@@ -17,11 +17,7 @@ from dxkg.pipeline.cases.records import Case
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.json"))
 
-SIMPLE_KEYS = (
-    "document edition coverage chapter number page_count title title_variants toc_title "
-    "chapter_label category_path organisation_text prefecture municipality population_class "
-    "point gap_before overview effects"
-).split()
+SIMPLE_KEYS = ["document", "edition", "coverage", "chapter", "number", "page_count", "title", "title_variants", "toc_title", "chapter_label", "category_path", "organisation_text", "prefecture", "municipality", "population_class", "point", "gap_before", "overview", "effects"]
 
 
 def _contains(text: str | None, expected: str | list[str]) -> list[str]:

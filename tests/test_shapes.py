@@ -33,6 +33,24 @@ VALID = PREFIXES + """
     dxkg:implementationStatus <concept/implementation-status-implemented> ;
     dxkg:implementationStatusText "①導入(実施)済"@ja ; dxkg:usageDescription "方法"@ja ;
     dxkg:shareability <concept/shareability-other> ; dxkg:remark "備考"@ja .
+<case/v2-3-1> a dxkg:CaseStudy ; rdfs:label "事例"@ja ; prov:wasDerivedFrom <source/doc/L5> ;
+    <http://purl.org/dc/terms/isPartOf> <source/doc> ; dxkg:edition "第2.0版"@ja ; dxkg:coverage "full" ;
+    dxkg:chapterNumber "3"^^xsd:positiveInteger ; dxkg:caseNumber "1"^^xsd:positiveInteger ;
+    dxkg:chapterLabel "内部DX"@ja ; dxkg:organisationText "東京都"@ja ; dxkg:prefecture <municipality/130001> ;
+    dxkg:populationClass <concept/population-size-under-10k> ;
+    dxkg:pageCount "3"^^xsd:nonNegativeInteger ; dxkg:timeToLaunch "P1Y1M"^^xsd:duration ;
+    dxkg:cost <case/v2-3-1/cost/initial> ; dxkg:milestone <case/v2-3-1/milestone/1> ;
+    dxkg:responsibleDepartment <case/v2-3-1/department/1> ; dxkg:populationFigure <case/v2-3-1/population> .
+<case/v2-3-1/cost/initial> a dxkg:Cost ; rdfs:label "イニシャルコスト 約26,700千円"@ja ;
+    dxkg:costKind <concept/cost-kind-initial> ; dxkg:costStatus <concept/cost-status-amount> ;
+    dxkg:printedValue "約26,700千円"@ja ; dxkg:sourceLine "9"^^xsd:positiveInteger ;
+    dxkg:approximate true ; <https://schema.org/value> 26700000.0 ; <https://schema.org/currency> "JPY" .
+<case/v2-3-1/milestone/1> a dxkg:Milestone ; rdfs:label "R2.8 予算確保"@ja ; dxkg:dateText "R2.8"@ja ;
+    dxkg:start "2020-08"^^xsd:gYearMonth .
+<case/v2-3-1/department/1> a dxkg:Department ; rdfs:label "住民税務課"@ja ;
+    <https://schema.org/telephone> "0868-54-2985" ; <https://schema.org/email> "a@town.example.jp" .
+<case/v2-3-1/population> a dxkg:PopulationFigure ; dxkg:persons "12000"^^xsd:nonNegativeInteger ;
+    dxkg:referenceDate "2023-01-01"^^xsd:date .
 """ % ("0" * 64)
 
 
@@ -49,6 +67,7 @@ def ontology():
 def check(turtle: str, shapes, ontology):
     data = Graph().parse(data=turtle, format="turtle")
     data.parse(PROJECT_ROOT / "ontology" / "schemes" / "survey-codes.ttl")
+    data.parse(PROJECT_ROOT / "ontology" / "schemes" / "case-codes.ttl")
     return validate_graph(data, shapes, ontology)
 
 
@@ -72,6 +91,17 @@ BREAKAGES = {
     "line order": ('dxkg:lastLine "5"', 'dxkg:lastLine "4"', "first line"),
     "sha256": ('"%s"' % ("0" * 64), '"abc"', ""),
     "municipality class": ("dxkg:municipality <municipality/130001>", "dxkg:municipality <t1>", ""),
+    "case prefecture": ("dxkg:prefecture <municipality/130001>", "dxkg:prefecture <t1>", ""),
+    "case chapter": ('dxkg:chapterNumber "3"', 'dxkg:chapterNumber "4"', ""),
+    "case population class": ("<concept/population-size-under-10k>", "<concept/cost-kind-initial>", ""),
+    "case edition": ('"第2.0版"@ja', '"2.0"@ja', ""),
+    "cost amount without value": ("<https://schema.org/value> 26700000.0 ;", "", "exactly when"),
+    "cost value without amount": ("<concept/cost-status-amount>", "<concept/cost-status-not-disclosed>", "exactly when"),
+    "negative cost": ("26700000.0", "-1.0", "exactly when"),
+    "milestone date": ('"2020-08"^^xsd:gYearMonth', '"R2.8"', ""),
+    "telephone": ('"0868-54-2985"', '"0868 54 2985"', "Japanese number"),
+    "e-mail": ('"a@town.example.jp"', '"a-at-town"', "local@domain"),
+    "population": ('"12000"^^xsd:nonNegativeInteger', '"0"^^xsd:nonNegativeInteger', ""),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from itertools import pairwise
 
 from japanera import ERA_DATA_GENERAL
 
@@ -266,7 +267,7 @@ def split_organisations(raw: str | None) -> list[str]:
         if items and line.startswith(("（", "(")):
             items[-1] = f"{items[-1]}{line}"
             continue
-        head, colon, description = line.partition("：")
+        _, colon, description = line.partition("：")
         if colon and not any(form in description for form in LEGAL_FORMS):
             items.append(line)
             continue
@@ -287,7 +288,7 @@ def split_service_names(raw: str | None) -> list[str]:
         for item in split_outside_brackets(line, "、"):
             starts = [m.start() for m in _CIRCLED_RUN.finditer(item) if m.start() > 0]
             bounds = [0, *starts, len(item)]
-            items.extend(item[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False))
+            items.extend(item[a:b].strip() for a, b in pairwise(bounds))
     return [item for item in items if item and not is_placeholder(item)]
 
 
@@ -329,7 +330,7 @@ def parse_operation_modes(raw: str | None) -> list[OperationMode]:
         if starts[0] != 0:
             starts.insert(0, 0)
         bounds = [*starts, len(line)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in pairwise(bounds):
             value = line[a:b].strip().rstrip("、").strip()
             if not value:
                 continue
@@ -348,4 +349,8 @@ def parse_operation_modes(raw: str | None) -> list[OperationMode]:
 # -- contacts ----------------------------------------------------------------
 
 PHONE = re.compile(r"0\d{1,4}-\d{1,4}-\d{4}(?:\s*[（(][^）)]*[）)])?")
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*?\.(?:lg\.jp|go\.jp|jp|tokyo|com|org|net)")
+# An e-mail address run together with what follows (002 prints 「…@pref.ehime.lg.jp089-912-…」):
+# the domain ends at the first top-level label, so a phone number after it is not swallowed.
+EMAIL = re.compile(
+    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*?\.(?:lg\.jp|go\.jp|jp|tokyo|com|org|net)"
+)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
-from ..records import Anomaly, SourceSpan
+from ..records import SourceSpan
 from ..sourcetext import SourceFormatError, read_source_lines
 from .costs import parse_cost_block
 from .fields import clean_line, nfkc, parse_population
@@ -288,7 +289,7 @@ class CaseParser:
             rest = [(n, line) for n, line in lead if not line.lstrip().startswith("➤")]
             return arrows, _text(rest)
         groups: list[list[tuple[int, str]]] = [[lead[0]]]
-        for previous, current in zip(lead, lead[1:], strict=False):
+        for previous, current in pairwise(lead):
             if current[0] - previous[0] > 2:
                 groups.append([])
             groups[-1].append(current)
