@@ -13,6 +13,7 @@ import pytest
 from dxkg.config import PROJECT_ROOT
 from dxkg.pipeline.cases.records import Case, CaseCollectionExtract
 from dxkg.pipeline.cases.v4 import extract_v4_chapter1, extract_v4_titles
+from dxkg.pipeline.report import case_collection_summary
 from dxkg.pipeline.sourcetext import SourceFormatError, read_source_lines
 from dxkg.pipeline.typos import load_suspected_typos, scan_document
 
@@ -291,3 +292,21 @@ def test_a_missing_case_breaks_the_count(tmp_path):
     copy.write_text("\n".join(line for line in lines if "【広島県】" not in line), encoding="utf-8")
     with pytest.raises(SourceFormatError, match="63 cases where 64"):
         extract_v4_titles(copy)
+
+
+def test_per_field_counts(chapter1, titles):
+    """What 002 prints for its 13 cases (note §2.3), and that 000 gives titles only."""
+    fields = case_collection_summary(chapter1)["fields"]
+    assert {name: fields[name] for name in (
+        "point", "overview", "effects", "interview", "initial_cost", "schedule", "services",
+        "participants", "departments", "several departments", "population", "urls", "awards",
+        "cross_reference", "population_class unknown",
+    )} == {
+        "point": 13, "overview": 13, "effects": 13, "interview": 12, "initial_cost": 3,
+        "schedule": 3, "services": 3, "participants": 2, "departments": 12,
+        "several departments": 1, "population": 13, "urls": 13, "awards": 2,
+        "cross_reference": 2, "population_class unknown": 1,
+    }
+    title_fields = case_collection_summary(titles)["fields"]
+    assert title_fields["title"] == 64 and title_fields["municipality"] == 52
+    assert sum(title_fields.values()) == 64 + 52
