@@ -28,6 +28,7 @@ EXPECTED_CASES = {1: 13, 2: 22, 3: 47}
 
 _COVER = re.compile(r"【(?P<number>\d)\.\s*(?P<label>[^】]+)】\s*$")
 _TITLE = re.compile(r"^(?P<number>\d{1,2}) (?P<title>.+)【(?P<org>[^】]+)】$")
+_COLLECTION_TITLE = re.compile(r"^自治体DX推進参考事例集【第[\d.]+版】")
 _TOC_HEADING = re.compile(r"^\d\.\s*.+参考事例集\s*目次$")
 _STRUCTURE_HEADING = re.compile(r"^\d\.\s*.+参考事例集の構成$")
 _SPEAKER = re.compile(r"^[（(][^（()）]{1,20}[）)]$")
@@ -94,7 +95,7 @@ def find_chapters(path: Path, lines: list[str]) -> list[Chapter]:
         raise SourceFormatError(path, 1, "expected three chapters, each with a cover, 目次 and 構成")
     chapters = []
     for index, (cover_line, match) in enumerate(covers):
-        end = covers[index + 1][0] - 1 if index + 1 < len(covers) else len(lines)
+        end = _cover_start(lines, covers[index + 1][0]) - 1 if index + 1 < len(covers) else len(lines)
         structure = structures[index]
         chapters.append(
             Chapter(
@@ -105,6 +106,14 @@ def find_chapters(path: Path, lines: list[str]) -> list[Chapter]:
             )
         )
     return chapters
+
+
+def _cover_start(lines: list[str], cover_line: int) -> int:
+    """The first line of a chapter cover: the collection title a line or two above its 【N. …】."""
+    for number in range(cover_line, max(cover_line - 4, 1), -1):
+        if _COLLECTION_TITLE.match(lines[number - 1].strip()):
+            return number
+    return cover_line
 
 
 def case_starts(path: Path, lines: list[str], chapter: Chapter) -> list[tuple[int, re.Match]]:
@@ -185,6 +194,8 @@ class CaseParser:
         page_titles = list(dict.fromkeys(m.group("title") for _, m in title_lines))
         prefecture, municipality = split_organisation(self.entry.organisation)
         sections = self.sections(title_numbers)
+        if unplaced := sections.get("unplaced"):
+            raise SourceFormatError(self.path, unplaced[0][0], "text after the closing fields of a case")
         point, unlabelled_effects = self.point_and_unlabelled_effects(sections.get("lead"))
         costs = parse_cost_block(self.path, sections.get("cost"))
         return Case(
@@ -238,7 +249,11 @@ class CaseParser:
         sections = CaseLines()
         interview_start = self._interview_start(title_numbers)
         section = "lead"
+        closed = False  # 【担当部署】, the last field of a case, has been read
         for number, line in self.numbered():
+            if number in title_numbers and closed:
+                # a page after the closing fields is a 参考資料 page without its heading (2-21)
+                section = "appendix"
             if number in title_numbers or not line.strip() or section == "appendix":
                 continue
             heading = key(line)
@@ -246,6 +261,7 @@ class CaseParser:
                 section = "appendix"
             elif trailer := _trailer_section(heading):
                 sections.add(trailer, number, line)
+                closed = closed or trailer == "inline-department"
                 # 関連URL and 受賞歴等 continue on lines of further URLs
                 section = trailer if trailer in ("urls", "awards") else "after-trailer"
             elif heading in _HEADINGS:
