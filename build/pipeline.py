@@ -28,6 +28,7 @@ from .cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
 from .cases.v2 import extract_case_collection_v2
 from .cases.v4 import CHAPTER1_DOCUMENT, TITLES_DOCUMENT, extract_v4_chapter1, extract_v4_titles
 from .corpus import SourceDocument, verify_corpus
+from .docs import write_ontology_docs
 from .link import Prefectures, link_survey
 from .mapping import case_nodes, load_context, map_records, survey_nodes
 from .publish import swap_into_place, write_checksums, write_dumps
@@ -195,6 +196,7 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
         staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
         try:
             triples = write_dumps(graphs, staging, base_iri)
+            write_ontology_docs(graphs["ontology"], staging, base_iri)
             build_report = report.build_report(
                 documents,
                 SurveyExtract.model_validate_json((extracted / "survey.json").read_text("utf-8")),

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, render_template
 from pyoxigraph import RdfFormat, Store
 
-from . import sparql
+from . import ontology, sparql
 
 #: Largest request body accepted (a query, or a form holding one).
 MAX_REQUEST_BYTES = 1 << 20
@@ -26,8 +26,10 @@ def create_app(dist: Path) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.config["STORE"] = load_store(dist)
+    app.config["DIST"] = dist
     report = json.loads((dist / "build-report.json").read_text("utf-8"))
     app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(ontology.blueprint)
 
     @app.get("/")
     def home() -> str:

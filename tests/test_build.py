@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from rdflib import Dataset
@@ -15,10 +17,17 @@ pytestmark = pytest.mark.e2e
 GRAPHS = "https://dxkg.example.org/graph/"
 
 
+def release_files(dist: Path) -> dict[str, bytes]:
+    """Every file of a release by its path relative to ``dist``."""
+    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in dist.rglob("*") if p.is_file()}
+
+
 def test_release_files_and_checksums(release):
     paths, _ = release
-    names = sorted(p.name for p in paths.dist.iterdir())
-    assert names == sorted(["SHA256SUMS", "build-report.json", "build-report.md", "dxkg.nq", "dxkg.nt", "dxkg.ttl"])
+    assert sorted(release_files(paths.dist)) == sorted([
+        "SHA256SUMS", "build-report.json", "build-report.md", "dxkg.nq", "dxkg.nt", "dxkg.ttl",
+        "ontology/index.html", "ontology/dxkg.ttl",
+    ])
     for line in (paths.dist / CHECKSUMS).read_text().splitlines():
         digest, name = line.split("  ")
         assert hashlib.sha256((paths.dist / name).read_bytes()).hexdigest() == digest
@@ -75,15 +84,13 @@ def test_literals_keep_the_source_verbatim(release):
 
 def test_failed_build_leaves_previous_release_untouched(release, corpus_copy):
     paths, _ = release
-    corpus_copy.dist.mkdir()
-    for path in paths.dist.iterdir():
-        (corpus_copy.dist / path.name).write_bytes(path.read_bytes())
-    before = {p.name: p.read_bytes() for p in corpus_copy.dist.iterdir()}
+    shutil.copytree(paths.dist, corpus_copy.dist)
+    before = release_files(corpus_copy.dist)
     survey = corpus_copy.sources / "003_e1df6aa27dfcbdad.txt"
     survey.write_bytes(survey.read_bytes().replace("北海道".encode(), "北海县".encode(), 1))
     with pytest.raises(CorpusError, match="003_e1df6aa27dfcbdad.txt: modified"):
         run_build(corpus_copy, echo=lambda _: None)
-    assert {p.name: p.read_bytes() for p in corpus_copy.dist.iterdir()} == before
+    assert release_files(corpus_copy.dist) == before
     assert sorted(p.name for p in corpus_copy.root.iterdir()) == [
         "dist", "mappings", "ontology", "shapes", "sources"
     ]
@@ -113,8 +120,10 @@ def test_two_builds_are_byte_identical(release, tmp_path):
     paths, _ = release
     second = Paths(dist=tmp_path / "dist")
     run_build(second, echo=lambda _: None)
-    for path in paths.dist.iterdir():
-        assert (second.dist / path.name).read_bytes() == path.read_bytes(), path.name
+    first_files, second_files = release_files(paths.dist), release_files(second.dist)
+    assert sorted(first_files) == sorted(second_files)
+    for name, content in first_files.items():
+        assert second_files[name] == content, name
 
 
 def test_rebased_release(tmp_path):

@@ -1,0 +1,36 @@
+"""Ontology documentation: pyLODE's HTML and the Turtle, published under ``dist/ontology/``.
+
+The server answers the ontology IRI with one or the other by content
+negotiation; both are generated from the rebased ontology so that the
+documentation shows the IRIs the release is published under.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pylode import OntPub
+from rdflib import Graph
+
+from .publish import rebase
+
+ONTOLOGY_DIR = "ontology"
+ONTOLOGY_HTML = "index.html"
+ONTOLOGY_TURTLE = "dxkg.ttl"
+
+
+def write_ontology_docs(ontology: Graph, out_dir: Path, base_iri: str) -> Path:
+    """Write ``ontology/index.html`` (pyLODE) and ``ontology/dxkg.ttl``; return the folder."""
+    folder = out_dir / ONTOLOGY_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ontology.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    rebased = Graph().parse(data="\n".join(sorted(rebase(line, base_iri) for line in lines)), format="nt")
+    for prefix, namespace in ontology.namespaces():
+        rebased.bind(prefix, rebase(f"<{namespace}", base_iri)[1:], replace=True)
+    turtle = folder / ONTOLOGY_TURTLE
+    rebased.serialize(turtle, format="turtle", encoding="utf-8")
+    # pyLODE logs every step at INFO; a build prints its own progress
+    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
+    (folder / ONTOLOGY_HTML).write_text(OntPub(str(turtle)).make_html(), "utf-8")
+    return folder
