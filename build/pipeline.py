@@ -40,7 +40,8 @@ from .typos import load_suspected_typos, scan_document
 from .validate import ValidationReport, load_shapes, validate_graph
 
 SCHEMES_FILE = "schemes/survey-codes.ttl"
-CASE_SCHEMES_FILE = "schemes/case-codes.ttl"
+# Every SKOS concept scheme of the vocabulary, published in the "schemes" graph.
+SCHEME_FILES = (SCHEMES_FILE, "schemes/case-codes.ttl", "schemes/technologies.ttl")
 ONTOLOGY_FILE = "dxkg.ttl"
 SURVEY_CONTEXT = "survey.context.jsonld"
 CASES_CONTEXT = "cases.context.jsonld"
@@ -141,8 +142,9 @@ def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Graph]:
     cases = LinkedCases.model_validate_json((linked_path / "cases.json").read_text("utf-8"))
     context = load_context(paths.mappings / SURVEY_CONTEXT)
     cases_context = load_context(paths.mappings / CASES_CONTEXT)
-    schemes = Graph().parse(paths.ontology / SCHEMES_FILE, format="turtle")
-    schemes.parse(paths.ontology / CASE_SCHEMES_FILE, format="turtle")
+    schemes = Graph()
+    for scheme_file in SCHEME_FILES:
+        schemes.parse(paths.ontology / scheme_file, format="turtle")
     graphs = {
         f"source/{_stem(SURVEY_DOCUMENT)}": map_records(survey_nodes(linked), context),
         **{

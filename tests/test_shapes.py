@@ -49,6 +49,8 @@ VALID = PREFIXES + """
     dxkg:start "2020-08"^^xsd:gYearMonth .
 <case/v2-3-1/department/1> a dxkg:Department ; rdfs:label "住民税務課"@ja ;
     <https://schema.org/telephone> "0868-54-2985" ; <https://schema.org/email> "a@town.example.jp" .
+<concept/technology-ai> a skos:Concept, dxkg:Technology ; skos:inScheme <scheme/technologies> ;
+    skos:prefLabel "AI"@ja, "Artificial intelligence"@en .
 <case/v2-3-1/population> a dxkg:PopulationFigure ; dxkg:persons "12000"^^xsd:nonNegativeInteger ;
     dxkg:referenceDate "2023-01-01"^^xsd:date .
 """ % ("0" * 64)
@@ -102,6 +104,7 @@ BREAKAGES = {
     "telephone": ('"0868-54-2985"', '"0868 54 2985"', "Japanese number"),
     "e-mail": ('"a@town.example.jp"', '"a-at-town"', "local@domain"),
     "population": ('"12000"^^xsd:nonNegativeInteger', '"0"^^xsd:nonNegativeInteger', ""),
+    "technology English label": ('"Artificial intelligence"@en', '"人工知能"@ja', "English preferred"),
 }
 
 
