@@ -41,7 +41,12 @@ from .validate import ValidationReport, load_shapes, validate_graph
 
 SCHEMES_FILE = "schemes/survey-codes.ttl"
 # Every SKOS concept scheme of the vocabulary, published in the "schemes" graph.
-SCHEME_FILES = (SCHEMES_FILE, "schemes/case-codes.ttl", "schemes/technologies.ttl")
+SCHEME_FILES = (
+    SCHEMES_FILE,
+    "schemes/case-codes.ttl",
+    "schemes/technologies.ttl",
+    "schemes/dx-guide.ttl",
+)
 ONTOLOGY_FILE = "dxkg.ttl"
 SURVEY_CONTEXT = "survey.context.jsonld"
 CASES_CONTEXT = "cases.context.jsonld"
