@@ -49,6 +49,14 @@ VALID = PREFIXES + """
     dxkg:start "2020-08"^^xsd:gYearMonth .
 <case/v2-3-1/department/1> a dxkg:Department ; rdfs:label "住民税務課"@ja ;
     <https://schema.org/telephone> "0868-54-2985" ; <https://schema.org/email> "a@town.example.jp" .
+<municipality/131016> a dxkg:SpecialWard ; rdfs:label "千代田区"@ja ; dxkg:localGovernmentCode "131016" ;
+    dxkg:inPrefecture <municipality/130001> .
+<vendor/x> a dxkg:Vendor ; rdfs:label "株式会社エックス"@ja .
+<case/v2-3-1/interview/1> a dxkg:InterviewAnswer ; dxkg:question "取組の経緯を教えてください。"@ja ;
+    dxkg:answer "回答"@ja .
+<case/v2-3-1/link/1> a dxkg:RelatedLink ; <https://schema.org/url> "https://www.example.jp/"^^xsd:anyURI .
+<case/v2-3-1/operation-mode/1> a dxkg:OperationMode ; rdfs:label "パッケージ製品をクラウド環境で運用"@ja ;
+    dxkg:productType <concept/product-type-package> ; dxkg:environment <concept/environment-cloud> .
 <concept/technology-ai> a skos:Concept, dxkg:Technology ; skos:inScheme <scheme/technologies> ;
     skos:prefLabel "AI"@ja, "Artificial intelligence"@en .
 <case/v2-3-1/population> a dxkg:PopulationFigure ; dxkg:persons "12000"^^xsd:nonNegativeInteger ;
@@ -104,6 +112,13 @@ BREAKAGES = {
     "telephone": ('"0868-54-2985"', '"0868 54 2985"', "Japanese number"),
     "e-mail": ('"a@town.example.jp"', '"a-at-town"', "local@domain"),
     "population": ('"12000"^^xsd:nonNegativeInteger', '"0"^^xsd:nonNegativeInteger', ""),
+    "ward in prefecture": ('"131016" ;\n    dxkg:inPrefecture', '"141003" ;\n    dxkg:inPrefecture', "two digits of its prefecture"),
+    "ward check digit": ('"131016" ;\n    dxkg:inPrefecture', '"131017" ;\n    dxkg:inPrefecture', "check digit"),
+    "ward without prefecture": ("\n    dxkg:inPrefecture <municipality/130001> .", " .", "exactly one prefecture"),
+    "vendor label": ('"株式会社エックス"@ja', '"X Co."@en', "Japanese"),
+    "interview answer": ('dxkg:answer "回答"@ja', 'dxkg:answer "answer"@en', ""),
+    "related link": ('"https://www.example.jp/"^^xsd:anyURI', '"www.example.jp"^^xsd:anyURI', ""),
+    "operation mode environment": ("dxkg:environment <concept/environment-cloud>", "dxkg:environment <concept/cost-kind-initial>", ""),
     "technology English label": ('"Artificial intelligence"@en', '"人工知能"@ja', "English preferred"),
 }
 
