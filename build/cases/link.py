@@ -31,6 +31,7 @@ from .records import (
     MilestoneNode,
     OperationModeNode,
     PopulationNode,
+    ServiceNode,
 )
 
 EDITION_LABELS = {"2.0": "第2.0版", "4.0": "第4.0版"}
@@ -190,7 +191,10 @@ def link_case(case: Case, prefectures: Prefectures, categories: CategoryIndex) -
         providers_text=services.providers_raw if services else None,
         provider_names=services.providers if services else [],
         services_text=services.service_names_raw if services else None,
-        service_names=services.service_names if services else [],
+        services=[
+            ServiceNode(id=f"{case_id}/service/{i}", label=name, ordinal=i)
+            for i, name in enumerate(services.service_names if services else [], 1)
+        ],
         operation_mode_text=services.operation_mode_raw if services else None,
         operation_modes=[
             OperationModeNode(

@@ -242,6 +242,15 @@ class MilestoneNode(Record):
     source_line: int
 
 
+class ServiceNode(Record):
+    """A service or product a case names (サービス名), in the order printed."""
+
+    id: str
+    type: str = "Service"
+    label: str
+    ordinal: int
+
+
 class OperationModeNode(Record):
     """How (some of) a case's services are run: product type × environment."""
 
@@ -336,7 +345,7 @@ class CaseNode(Record):
     providers_text: str | None
     provider_names: list[str]
     services_text: str | None
-    service_names: list[str]
+    services: list[ServiceNode]
     operation_mode_text: str | None
     operation_modes: list[OperationModeNode]
     participants_text: str | None
