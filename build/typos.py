@@ -39,37 +39,22 @@ def load_suspected_typos(path: Path) -> list[SuspectedTypo]:
 
 def scan_document(document: str, lines: list[str], curated: list[SuspectedTypo]) -> list[Anomaly]:
     """Every suspected typo in one document, one anomaly per line it occurs on."""
-    anomalies = []
     listed = [typo for typo in curated if typo.document == document]
+    anomalies = []
     for number, line in enumerate(lines, 1):
+
+        def found(kind: str, detail: str, line_number: int = number) -> None:
+            anomalies.append(Anomaly(kind=kind, document=document, line=line_number, detail=detail))
+
         for typo in listed:
             if typo.printed in line:
-                anomalies.append(
-                    Anomaly(
-                        kind="suspected-typo",
-                        document=document,
-                        line=number,
-                        detail=f"「{typo.printed}」 probably 「{typo.intended}」: {typo.reason}",
-                    )
-                )
+                found("suspected-typo", f"「{typo.printed}」 probably 「{typo.intended}」: {typo.reason}")
         for match in _FOREIGN_SCRIPT.finditer(line):
-            anomalies.append(
-                Anomaly(
-                    kind="foreign-script",
-                    document=document,
-                    line=number,
-                    detail=f"「{match.group(0)}」 (U+{ord(match.group(0)[0]):04X}…) inside Japanese text",
-                )
-            )
+            text = match.group(0)
+            found("foreign-script", f"「{text}」 (U+{ord(text[0]):04X}…) inside Japanese text")
         for match in _KANGXI_RADICAL.finditer(line):
-            anomalies.append(
-                Anomaly(
-                    kind="kangxi-radical",
-                    document=document,
-                    line=number,
-                    detail=f"KangXi radical 「{match.group(0)}」 U+{ord(match.group(0)):04X} used as a kanji",
-                )
-            )
+            radical = match.group(0)
+            found("kangxi-radical", f"KangXi radical 「{radical}」 U+{ord(radical):04X} used as a kanji")
     return anomalies
 
 

@@ -202,6 +202,19 @@ def parse_population(text: str) -> tuple[str, int, str] | None:
     return match.group("place"), int(persons), as_of
 
 
+# -- organisations -----------------------------------------------------------
+
+_PREFECTURE = re.compile(r"^(?P<prefecture>北海道|東京都|大阪府|京都府|[^都道府県]+?県)(?P<rest>.*)$")
+
+
+def split_organisation(text: str) -> tuple[str, str | None]:
+    """``福井県あわら市`` → (福井県, あわら市); ``大分県`` → (大分県, None)."""
+    match = _PREFECTURE.match(text.strip())
+    if not match:
+        raise ValueError(f"no prefecture at the start of {text!r}")
+    return match.group("prefecture"), match.group("rest").strip() or None
+
+
 # -- lists of names ----------------------------------------------------------
 
 _OPEN, _CLOSE = "（(「【[", "）)」】]"

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..records import SourceSpan
 from ..sourcetext import SourceFormatError, read_source_lines
 from .costs import parse_cost_block
-from .fields import clean_line, nfkc, parse_population
+from .fields import clean_line, nfkc, parse_population, split_organisation
 from .labelled import parse_department_block, parse_inline_departments, parse_service_block
 from .records import Case, CaseCollectionExtract, InterviewAnswer, Population, RelatedUrl, Schedule
 from .schedule import parse_schedule_block
@@ -71,15 +71,6 @@ class CaseLines:
 
     def get(self, section: str) -> list[tuple[int, str]]:
         return self.sections.get(section, [])
-
-
-def split_organisation(text: str) -> tuple[str, str | None]:
-    """``兵庫県神戸市`` → (兵庫県, 神戸市); ``北海道`` → (北海道, None)."""
-    for prefix in ("北海道", "東京都", "大阪府", "京都府"):
-        if text.startswith(prefix):
-            return prefix, text[len(prefix) :] or None
-    prefecture, _, rest = text.partition("県")
-    return prefecture + "県", rest or None
 
 
 def find_chapters(path: Path, lines: list[str]) -> list[Chapter]:
@@ -192,7 +183,10 @@ class CaseParser:
         title_lines = [(n, m) for n, m in titles if m and m.group("org") == self.entry.organisation]
         title_numbers = {n for n, _ in title_lines}
         page_titles = list(dict.fromkeys(m.group("title") for _, m in title_lines))
-        prefecture, municipality = split_organisation(self.entry.organisation)
+        try:
+            prefecture, municipality = split_organisation(self.entry.organisation)
+        except ValueError as error:
+            raise SourceFormatError(self.path, self.first, str(error)) from error
         sections = self.sections(title_numbers)
         if unplaced := sections.get("unplaced"):
             raise SourceFormatError(self.path, unplaced[0][0], "text after the closing fields of a case")

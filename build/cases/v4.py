@@ -39,6 +39,7 @@ from .fields import (
     parse_date_prefix,
     parse_operation_modes,
     parse_population,
+    split_organisation,
     split_organisations,
     split_service_names,
     tax_basis,
@@ -182,17 +183,6 @@ def _bracket_depth(text: str) -> int:
 
 
 # -- organisation names ---------------------------------------------------------
-
-_PREFECTURE = re.compile(r"^(?P<prefecture>北海道|東京都|大阪府|京都府|[^都道府県]+?県)(?P<rest>.*)$")
-
-
-def split_organisation(text: str) -> tuple[str, str | None]:
-    """``福井県あわら市`` → (福井県, あわら市); ``大分県`` → (大分県, None)."""
-    match = _PREFECTURE.match(text.strip())
-    if not match:
-        raise ValueError(f"no prefecture at the start of {text!r}")
-    return match.group("prefecture"), match.group("rest").strip() or None
-
 
 def _organisation(path: Path, line: int, text: str) -> tuple[str, str | None]:
     try:
