@@ -8,10 +8,14 @@ documentation shows the IRIs the release is published under.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pylode import OntPub
 from rdflib import Graph
+
+from dxkg.config import DEFAULT_BASE_IRI
 
 from .publish import rebase
 
@@ -27,10 +31,20 @@ def write_ontology_docs(ontology: Graph, out_dir: Path, base_iri: str) -> Path:
     lines = ontology.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     rebased = Graph().parse(data="\n".join(sorted(rebase(line, base_iri) for line in lines)), format="nt")
     for prefix, namespace in ontology.namespaces():
-        rebased.bind(prefix, rebase(f"<{namespace}", base_iri)[1:], replace=True)
+        rebased.bind(prefix, str(namespace).replace(DEFAULT_BASE_IRI, base_iri), replace=True)
     turtle = folder / ONTOLOGY_TURTLE
     rebased.serialize(turtle, format="turtle", encoding="utf-8")
-    # pyLODE logs every step at INFO; a build prints its own progress
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
-    (folder / ONTOLOGY_HTML).write_text(OntPub(str(turtle)).make_html(), "utf-8")
+    with _quiet():
+        html = OntPub(str(turtle)).make_html()
+    (folder / ONTOLOGY_HTML).write_text(html, "utf-8")
     return folder
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence pyLODE's INFO logging, which would interleave with the build's progress lines."""
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)

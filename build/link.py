@@ -302,8 +302,8 @@ def link_survey(
     extract: SurveyExtract,
     documents: dict[str, SourceDocument],
     schemes_path: Path,
-    prefectures_path: Path,
+    prefectures: Prefectures,
 ) -> LinkedSurvey:
     """Link a survey extract against the code lists and the prefecture table."""
-    linker = SurveyLinker(CodeLists.load(schemes_path), Prefectures.load(prefectures_path))
+    linker = SurveyLinker(CodeLists.load(schemes_path), prefectures)
     return linker.link(extract, documents)

@@ -126,14 +126,10 @@ def link_stage(
     out = work / "link"
     out.mkdir(parents=True, exist_ok=True)
     extract = SurveyExtract.model_validate_json((extracted / "survey.json").read_text("utf-8"))
-    linked = link_survey(
-        extract,
-        documents,
-        paths.ontology / SCHEMES_FILE,
-        paths.mappings / PREFECTURES_FILE,
-    )
+    prefectures = Prefectures.load(paths.mappings / PREFECTURES_FILE)
+    linked = link_survey(extract, documents, paths.ontology / SCHEMES_FILE, prefectures)
     (out / "survey.json").write_text(linked.model_dump_json(indent=1), "utf-8")
-    cases = link_cases(read_case_extracts(extracted), Prefectures.load(paths.mappings / PREFECTURES_FILE))
+    cases = link_cases(read_case_extracts(extracted), prefectures)
     (out / "cases.json").write_text(cases.model_dump_json(indent=1), "utf-8")
     return out
 

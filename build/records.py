@@ -205,8 +205,8 @@ class SurveyTableNode(Record):
     derived_from: ExcerptNode
 
 
-class CategoryNode(Record):
-    """A survey category as a SKOS concept in its table's category scheme."""
+class ConceptNode(Record):
+    """A SKOS concept built from the data, such as a table-of-contents heading."""
 
     id: str
     type: str = "Concept"
@@ -215,13 +215,18 @@ class CategoryNode(Record):
     broader: str | None
     top_concept_of: str | None
     notation: str
+
+
+class CategoryNode(ConceptNode):
+    """A survey category as a SKOS concept in its table's category scheme."""
+
     stated_count: int
     found_count: int
     derived_from: ExcerptNode
 
 
 class CategorySchemeNode(Record):
-    """The concept scheme of one table's categories."""
+    """A concept scheme built from the data: a survey table's or an edition's categories."""
 
     id: str
     type: str = "ConceptScheme"

@@ -7,6 +7,7 @@ with ``Vary: Accept``. ``/ontology.html`` and ``/ontology.ttl`` name one each.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, send_file
@@ -28,6 +29,12 @@ def _folder() -> Path:
     return current_app.config["DIST"] / "ontology"
 
 
+@cache
+def _ontology_graph(turtle: Path) -> Graph:
+    """The published ontology, parsed once per worker for the serialisations besides Turtle."""
+    return Graph().parse(turtle, format="turtle")
+
+
 @blueprint.get("/ontology")
 def ontology() -> Response:
     """Negotiate between the HTML documentation and the RDF serialisations."""
@@ -41,7 +48,7 @@ def ontology() -> Response:
     elif best == "text/turtle":
         response = send_file(_folder() / "dxkg.ttl", mimetype="text/turtle")
     else:
-        graph = Graph().parse(_folder() / "dxkg.ttl", format="turtle")
+        graph = _ontology_graph(_folder() / "dxkg.ttl")
         response = Response(graph.serialize(format=RDF_FORMATS[best]), mimetype=best)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = (

@@ -124,7 +124,7 @@ def check_query(query: str) -> None:
     code = _NOT_CODE.sub(" ", query)
     if _SERVICE.search(code):
         raise ProtocolError(403, "SERVICE (federated query) is not allowed on this endpoint")
-    if _UPDATE.search(code) and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code, re.I):
+    if _UPDATE.search(code) and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code, re.IGNORECASE):
         raise ProtocolError(403, "this endpoint is read-only: updates are refused")
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from dxkg.config import PROJECT_ROOT
 from dxkg.pipeline.corpus import load_manifest
-from dxkg.pipeline.link import CodeLists, LinkError, link_survey
+from dxkg.pipeline.link import CodeLists, LinkError, Prefectures, link_survey
 from dxkg.pipeline.records import CodedValue, SourceSpan
 
 SCHEMES = PROJECT_ROOT / "ontology" / "schemes" / "survey-codes.ttl"
@@ -17,7 +17,9 @@ CONCEPT = "https://dxkg.example.org/id/concept/"
 
 @pytest.fixture(scope="module")
 def linked(survey):
-    return link_survey(survey, load_manifest(PROJECT_ROOT / "sources"), SCHEMES, PREFECTURES)
+    return link_survey(
+        survey, load_manifest(PROJECT_ROOT / "sources"), SCHEMES, Prefectures.load(PREFECTURES)
+    )
 
 
 def tally(values, prefix):

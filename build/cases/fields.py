@@ -217,16 +217,22 @@ def split_organisation(text: str) -> tuple[str, str | None]:
 
 # -- lists of names ----------------------------------------------------------
 
-_OPEN, _CLOSE = "（(「【[", "）)」】]"
+OPEN_BRACKETS, CLOSE_BRACKETS = "（(「『【［[", "）)」』】］]"
+
+
+def bracket_depth(text: str) -> int:
+    """How many brackets the text leaves open (negative: closes more than it opens)."""
+    return sum(c in OPEN_BRACKETS for c in text) - sum(c in CLOSE_BRACKETS for c in text)
+
 
 
 def split_outside_brackets(text: str, separators: str) -> list[str]:
     """Split on any separator character that is not inside brackets."""
     parts, depth, current = [], 0, []
     for char in text:
-        if char in _OPEN:
+        if char in OPEN_BRACKETS:
             depth += 1
-        elif char in _CLOSE:
+        elif char in CLOSE_BRACKETS:
             depth = max(depth - 1, 0)
         if char in separators and depth == 0:
             parts.append("".join(current))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..sourcetext import SourceFormatError
 from .fields import (
+    bracket_depth,
     clean_line,
     nfkc,
     parse_operation_modes,
@@ -111,9 +112,7 @@ def _balanced_join(parts: list[str]) -> list[str]:
     """Join lines that continue an unclosed bracket: ``…（愛媛`` + ``県…課）``."""
     joined: list[str] = []
     for part in parts:
-        if joined and joined[-1].count("（") + joined[-1].count("(") > joined[-1].count(
-            "）"
-        ) + joined[-1].count(")"):
+        if joined and bracket_depth(joined[-1]) > 0:
             joined[-1] += part
         else:
             joined.append(part)

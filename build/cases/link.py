@@ -7,17 +7,16 @@ the linking issue's resolvers; until then a case keeps their names as text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from .. import iris
 from ..link import Prefectures, excerpt_node
-from ..records import Anomaly
+from ..records import Anomaly, CategorySchemeNode, ConceptNode
 from ..text import match_key
 from .fields import PHONE, nfkc
 from .records import (
     Case,
-    CaseCategoryNode,
-    CaseCategorySchemeNode,
     CaseCollectionExtract,
     CaseNode,
     Cost,
@@ -57,40 +56,37 @@ def _months(duration: object) -> str | None:
 
 
 class CategoryIndex:
-    """The TOC headings of each edition as concepts, numbered by first appearance."""
+    """The TOC headings of each edition as concepts, numbered by first appearance.
+
+    ``3.2.1`` is the first sub-heading of the second heading of chapter 3's
+    first group: the same source always gives the same notation and IRI.
+    """
 
     def __init__(self) -> None:
-        self.ids: dict[tuple[str, tuple[str, ...]], str] = {}
-        self.nodes: list[CaseCategoryNode] = []
+        self.nodes: dict[tuple[str, tuple[str, ...]], ConceptNode] = {}
+        self._children: Counter[tuple[str, tuple[str, ...]]] = Counter()
 
     def concept(self, edition: str, path: list[str]) -> str | None:
         """The concept of the most specific heading; creates the path's concepts."""
-        parent: str | None = None
+        parent: ConceptNode | None = None
+        keys = [match_key(heading) for heading in path]
         for depth in range(1, len(path) + 1):
-            key = (edition, tuple(match_key(p) for p in path[:depth]))
-            if key not in self.ids:
-                siblings = sum(1 for k in self.ids if k[0] == edition and k[1][:-1] == key[1][:-1])
-                notation = (
-                    f"{self.nodes_notation(parent)}.{siblings + 1}" if parent else str(siblings + 1)
-                )
-                concept = iris.case_category(edition, notation)
+            key = (edition, tuple(keys[:depth]))
+            if key not in self.nodes:
+                self._children[(edition, key[1][:-1])] += 1
+                position = self._children[(edition, key[1][:-1])]
+                notation = f"{parent.notation}.{position}" if parent else str(position)
                 scheme = iris.case_category_scheme(edition)
-                self.ids[key] = concept
-                self.nodes.append(
-                    CaseCategoryNode(
-                        id=concept,
-                        label=path[depth - 1],
-                        in_scheme=scheme,
-                        broader=parent,
-                        top_concept_of=None if parent else scheme,
-                        notation=notation,
-                    )
+                self.nodes[key] = ConceptNode(
+                    id=iris.case_category(edition, notation),
+                    label=path[depth - 1],
+                    in_scheme=scheme,
+                    broader=parent.id if parent else None,
+                    top_concept_of=None if parent else scheme,
+                    notation=notation,
                 )
-            parent = self.ids[key]
-        return parent
-
-    def nodes_notation(self, concept: str) -> str:
-        return next(node.notation for node in self.nodes if node.id == concept)
+            parent = self.nodes[key]
+        return parent.id if parent else None
 
 
 def _cost(case_id: str, cost: Cost) -> CostNode:
@@ -248,14 +244,14 @@ def link_cases(extracts: Iterable[CaseCollectionExtract], prefectures: Prefectur
         anomalies.extend(extract.anomalies)
     return LinkedCases(
         schemes=[
-            CaseCategorySchemeNode(
+            CategorySchemeNode(
                 id=iris.case_category_scheme(edition),
                 label=f"自治体DX推進参考事例集【{EDITION_LABELS[edition]}】 分類",
                 label_en=f"Reference case collection, edition {edition}: categories",
             )
             for edition in sorted(editions)
         ],
-        categories=categories.nodes,
+        categories=list(categories.nodes.values()),
         cases=cases,
         anomalies=anomalies,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from ..records import Anomaly, ExcerptNode, Record, SourceSpan
+from ..records import Anomaly, CategorySchemeNode, ConceptNode, ExcerptNode, Record, SourceSpan
 
 Edition = Literal["2.0", "4.0"]
 Coverage = Literal["full", "titles-only"]
@@ -186,27 +186,6 @@ class CaseCollectionExtract(Record):
 # -- Linked nodes: one per graph node, turned into RDF by mappings/cases.context.jsonld --
 
 
-class CaseCategorySchemeNode(Record):
-    """The concept scheme of one edition's table-of-contents headings."""
-
-    id: str
-    type: str = "ConceptScheme"
-    label: str
-    label_en: str
-
-
-class CaseCategoryNode(Record):
-    """A heading of a case collection's table of contents, as a SKOS concept."""
-
-    id: str
-    type: str = "Concept"
-    label: str
-    in_scheme: str
-    broader: str | None
-    top_concept_of: str | None
-    notation: str
-
-
 class CostNode(Record):
     """A cost of a case as a monetary amount in yen, with the printed value."""
 
@@ -361,7 +340,7 @@ class CaseNode(Record):
 class LinkedCases(Record):
     """Every case of the corpus after linking, with the category schemes they use."""
 
-    schemes: list[CaseCategorySchemeNode]
-    categories: list[CaseCategoryNode]
+    schemes: list[CategorySchemeNode]
+    categories: list[ConceptNode]
     cases: list[CaseNode]
     anomalies: list[Anomaly]

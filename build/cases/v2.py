@@ -19,7 +19,7 @@ from ..sourcetext import SourceFormatError, read_source_lines
 from .costs import parse_cost_block
 from .fields import clean_line, nfkc, parse_population, split_organisation
 from .labelled import parse_department_block, parse_inline_departments, parse_service_block
-from .records import Case, CaseCollectionExtract, InterviewAnswer, Population, RelatedUrl, Schedule
+from .records import Case, CaseCollectionExtract, InterviewAnswer, Population, RelatedUrl
 from .schedule import parse_schedule_block
 from .toc import TocEntry, parse_toc
 
@@ -221,7 +221,7 @@ class CaseParser:
             interview=self.interview(sections.get("interview")),
             initial_cost=costs[0] if costs else None,
             running_cost=costs[1] if costs else None,
-            schedule=self.schedule(sections.get("schedule")),
+            schedule=parse_schedule_block(self.path, sections.get("schedule")),
             services=parse_service_block(self.path, sections.get("services")),
             departments=[
                 *parse_department_block(self.path, sections.get("department")),
@@ -342,9 +342,6 @@ class CaseParser:
                 body.append((number, re.sub(r"\s*☆担当：.*?☆\s*$", "", line)))
         flush()
         return answers
-
-    def schedule(self, lines: list[tuple[int, str]]) -> Schedule | None:
-        return parse_schedule_block(self.path, lines)
 
     def population(self, lines: list[tuple[int, str]]) -> Population | None:
         if not lines:

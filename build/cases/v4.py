@@ -31,6 +31,7 @@ from ..sourcetext import SourceFormatError, read_source_lines
 from .fields import (
     EMAIL,
     PHONE,
+    bracket_depth,
     clean_line,
     duration_months,
     is_placeholder,
@@ -87,7 +88,6 @@ _DEPARTMENT = re.compile(
 _QUESTION_END = ("てください。", "て下さい。", "？", "ましたか。")
 _SENTENCE_END = ("。", "？", "！")
 _SUB_HEADING = re.compile(r"^[＜【][^＞】]+[＞】]$")
-_OPEN_BRACKETS, _CLOSE_BRACKETS = "（(「『【［", "）)」』】］"
 
 # (kind, pattern) in the order they are tried on a stripped line; the named
 # group ``value`` (where there is one) is the text after the label.
@@ -172,14 +172,10 @@ def _classify_all(numbered: list[tuple[int, str]]) -> list[_Line]:
 def _mark_department_tails(lines: list[_Line]) -> list[_Line]:
     """A run-together department whose name breaks inside brackets continues below."""
     for index, line in enumerate(lines):
-        if line.kind == "department-run" and _bracket_depth(line.value) > 0:
+        if line.kind == "department-run" and bracket_depth(line.value) > 0:
             tail = next(i for i in range(index + 1, len(lines)) if lines[i].kind != "blank")
             lines[tail] = _Line(lines[tail].number, lines[tail].text, "department-tail")
     return lines
-
-
-def _bracket_depth(text: str) -> int:
-    return sum(c in _OPEN_BRACKETS for c in text) - sum(c in _CLOSE_BRACKETS for c in text)
 
 
 # -- organisation names ---------------------------------------------------------
@@ -870,7 +866,7 @@ def _unwrap(lines: list[str]) -> str:
     """
     text = lines[0]
     for line in lines[1:]:
-        joint = "\n" if _bracket_depth(text) == 0 and _ITEM_END.search(text) else ""
+        joint = "\n" if bracket_depth(text) == 0 and _ITEM_END.search(text) else ""
         text += joint + line
     return text
 
