@@ -43,6 +43,9 @@ def test_no_surface_form_names_two_technologies(by_label):
         ("LINE公式アカウント", "line"), ("ArcGIS", "gis"), ("メタバース", "metaverse"), ("Web会議", "web-conferencing"),
         ("LINE WORKS", "business-chat"), ("在宅勤務", "telework"), ("BI ツール", "dashboard"),
         ("マイナンバーカード", "my-number-card"), ("電子マネー", "cashless-payment"), ("タブレット端末", "tablet"),
+        ("R P A", "rpa"), ("デスクトップ型RPA", "rpa"), ("A I - O C R", "ai-ocr"), ("テープ起こし", "speech-recognition"),
+        ("自動翻訳", "machine-translation"), ("AIカメラ", "ai-camera"), ("エクセルのマクロ", "spreadsheet-macro"),
+        ("Lアラート", "disaster-information"), ("QRコード", "qr-code"), ("AIオンデマンドバス", "maas"),
     ],
 )
 def test_surface_forms_of_the_notes_resolve(by_label, printed, technology):
