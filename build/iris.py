@@ -69,3 +69,31 @@ def case_category(edition: str, notation: str) -> str:
 def code_concept(scheme: str, value: str) -> str:
     """A concept of one of the code lists in ``ontology/schemes/``."""
     return f"{ID}concept/{scheme}-{value}"
+
+
+# Characters an IRI path segment may keep as they are (RFC 3987 iunreserved minus
+# what our keys never need); everything else in ASCII is percent-encoded. Non-ASCII
+# letters stay readable: ``東日本電信電話`` is a valid IRI segment.
+_SEGMENT_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
+
+def segment(key: str) -> str:
+    """A key as one IRI path segment: ASCII outside the unreserved set percent-encoded."""
+    return "".join(
+        char if char in _SEGMENT_SAFE or ord(char) > 0x7F else f"%{ord(char):02X}" for char in key
+    )
+
+
+def organisation(key: str) -> str:
+    """A company or other body named by the cases, by its normalised name."""
+    return f"{ID}org/{segment(key)}"
+
+
+def department(code: str, key: str) -> str:
+    """A department of the local government ``code``, by its normalised name."""
+    return f"{municipality(code)}/department/{segment(key)}"
+
+
+def technology_tag(record: str, notation: str) -> str:
+    """The evidence that a record uses a technology."""
+    return f"{record}/technology/{notation}"
