@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +10,8 @@ from rdflib.namespace import SKOS
 
 from . import iris
 from .corpus import SourceDocument
+from .governments import GovernmentRegistry
+from .participants import parse_participation
 from .records import (
     AiRpaUse,
     Anomaly,
@@ -26,7 +27,6 @@ from .records import (
     LinkedRole,
     LinkedSharedSystem,
     LinkedSurvey,
-    MunicipalityNode,
     SharedSystemUse,
     SourceSpan,
     SurveyCategory,
@@ -90,42 +90,12 @@ class CodeLists:
         )
 
 
-@dataclass(frozen=True)
-class Prefectures:
-    """The 47 prefectures of the reference table, by name."""
-
-    by_name: dict[str, MunicipalityNode]
-
-    @classmethod
-    def load(cls, path: Path) -> Prefectures:
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        return cls(
-            {
-                row["name_ja"]: MunicipalityNode(
-                    id=iris.municipality(row["code"]),
-                    type="Prefecture",
-                    label=row["name_ja"],
-                    label_en=row["name_en"],
-                    code=row["code"],
-                )
-                for row in rows
-            }
-        )
-
-    def resolve(self, name: str, span: SourceSpan) -> str:
-        try:
-            return self.by_name[name].id
-        except KeyError:
-            raise LinkError(f"{span.document}:{span.first_line}: unknown prefecture 「{name}」") from None
-
-
 class SurveyLinker:
     """Turns a SurveyExtract into a LinkedSurvey."""
 
-    def __init__(self, codes: CodeLists, prefectures: Prefectures) -> None:
+    def __init__(self, codes: CodeLists, governments: GovernmentRegistry) -> None:
         self.codes = codes
-        self.prefectures = prefectures
+        self.governments = governments
         self.anomalies: list[Anomaly] = []
 
     def link(self, extract: SurveyExtract, documents: dict[str, SourceDocument]) -> LinkedSurvey:
@@ -133,7 +103,6 @@ class SurveyLinker:
         rows_found = extract.rows_per_table()
         linked = LinkedSurvey(
             documents=[document_node(doc) for doc in documents.values()],
-            municipalities=sorted(self.prefectures.by_name.values(), key=lambda m: m.code),
             survey=SurveyNode(
                 id=iris.survey(),
                 label=documents[extract.document].title,
@@ -177,6 +146,15 @@ class SurveyLinker:
             self.anomalies.append(anomaly)
         return concept
 
+    def _prefecture(self, row: SurveyRow) -> str:
+        """The reporting prefecture: every row has one, so an unknown name stops the build."""
+        prefecture = self.governments.resolve(row.prefecture, row.source)
+        if prefecture is None:
+            raise LinkError(
+                f"{row.source.document}:{row.source.first_line}: unknown prefecture 「{row.prefecture}」"
+            )
+        return prefecture
+
     def _common(self, row: SurveyRow, label: str) -> dict:
         return {
             "id": iris.survey_row(row.table, row.row),
@@ -184,7 +162,7 @@ class SurveyLinker:
             "table": iris.survey_table(row.table),
             "row": row.row,
             "category": iris.category(row.table, row.category),
-            "reported_by": self.prefectures.resolve(row.prefecture, row.source),
+            "reported_by": self._prefecture(row),
             "status": self._decode("implementation-status", row.status, row.source),
             "status_text": row.status.text,
             "duplicate_of": (
@@ -207,10 +185,20 @@ class SurveyLinker:
 
     def _shared_system(self, row: SharedSystemUse) -> LinkedSharedSystem:
         common = self._common(row, row.name)
+        participation = parse_participation(row.note, row.prefecture)
         return LinkedSharedSystem(
             **common,
             type="SharedSystem",
-            used_by=common["reported_by"],
+            used_by=list(
+                dict.fromkeys([common["reported_by"], *self._governments(participation.named_governments, row)])
+            ),
+            excluded_governments=self._governments(participation.excluded, row),
+            other_participant_names=participation.other_bodies,
+            participation_scope=participation.scope,
+            participant_count=participation.participant_count,
+            participant_total=participation.of_total,
+            participant_count_text=participation.count_text,
+            participation_planned=participation.planned,
             business=row.business,
             further_shareability=self._decode(
                 "further-shareability", row.further_shareability, row.source
@@ -218,6 +206,11 @@ class SurveyLinker:
             further_shareability_text=row.further_shareability.text,
             remark=row.note,
         )
+
+    def _governments(self, names: list[str], row: SurveyRow) -> list[str]:
+        """The governments a note names, resolved in the reporting prefecture's context."""
+        found = (self.governments.resolve_in_context(name, row.source, row.prefecture) for name in names)
+        return [iri for iri in dict.fromkeys(found) if iri]
 
     def _role(self, row: DigitalTalent) -> LinkedRole:
         common = self._common(row, row.title)
@@ -302,8 +295,8 @@ def link_survey(
     extract: SurveyExtract,
     documents: dict[str, SourceDocument],
     schemes_path: Path,
-    prefectures: Prefectures,
+    governments: GovernmentRegistry,
 ) -> LinkedSurvey:
-    """Link a survey extract against the code lists and the prefecture table."""
-    linker = SurveyLinker(CodeLists.load(schemes_path), prefectures)
+    """Link a survey extract against the code lists and the local-government table."""
+    linker = SurveyLinker(CodeLists.load(schemes_path), governments)
     return linker.link(extract, documents)

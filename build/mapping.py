@@ -15,6 +15,7 @@ from rdflib import Graph
 
 from . import iris
 from .cases.records import LinkedCases
+from .linking import LinkedEntities
 from .records import LinkedSurvey, Record
 
 
@@ -47,6 +48,17 @@ def survey_nodes(linked: LinkedSurvey) -> list[Record]:
         *linked.shared_systems,
         *linked.roles,
         *linked.organizations,
+    ]
+
+
+def link_nodes(entities: LinkedEntities) -> list[Record]:
+    """What linking asserts across documents: outward area links, technology tags,
+    edition links and joint systems (the "links" graph)."""
+    return [
+        *entities.area_mappings,
+        *entities.tagged,
+        *entities.editions,
+        *entities.joint_systems,
     ]
 
 

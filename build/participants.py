@@ -60,7 +60,7 @@ class Participation(Record):
     named_governments: list[str]
     """Prefectures and municipalities named as participants, in order, expanded, deduplicated."""
     excluded: list[str]
-    """Governments or areas a 「…を除く」 leaves out (京都市, 政令市, 島しょ地域), as written."""
+    """Governments a 「…を除く」 leaves out (京都市), as written."""
     other_bodies: list[str]
     """Other current participants named by name or kind (香川県広域水道企業団, 一部事務組合)."""
     prospective_parties: list[str]
@@ -143,6 +143,8 @@ _MUNICIPALITY = re.compile(
 _GENERIC_PLACE = re.compile(
     r"市町|町村|^[県府都道](?:内|下)|^全|^各|政令|中核|都市|^一部|^希望|^未"
 )
+# Kinds of city a 「…を除く」 may leave out: not names.
+_PLACE_KIND = re.compile(r"(?:政令|中核|特例|指定)")
 # The list before 「を除く」; は and ・ cannot be in it (「本システムは政令市及び中核市を除く」).
 _EXCEPT = re.compile(r"(?:^|(?<=[、。:\s(])|(?<=は))(?P<list>[^、。\s:・は]+?)を除く")
 _LIST_SEPARATOR = re.compile(r"及び|および|・|、")
@@ -191,6 +193,7 @@ _MUNICIPALITIES_MENTIONED = re.compile(r"市町|町村|自治体")
 _PARTICIPATION_CUE = re.compile(r"利用|運用|運営|参加|加入|導入|実証|共同|向け|現在:")
 _PLANNED = re.compile(r"(?:開始|導入|参加|利用)を?予定")
 _AVAILABLE = re.compile(r"利用できる|利用環境|利用可能")
+# Any of these means the note says the participants do use it (or will: 予定).
 _IN_USE = re.compile(
     r"共同利用(?:中|し|済|を行|者|団体)|共同運用|共同運営|で運営|利用中|利用して|利用する"
     r"|利用者[はが:]|参加|加入済|導入済|導入して|予定|共同配信|共同事業者|実証"
@@ -269,14 +272,19 @@ def _named_governments(text: str) -> list[str]:
 
 
 def _excluded(text: str) -> list[str]:
-    """What 「…を除く」 leaves out; a prefecture in that list is a participant, not excluded.
+    """The governments 「…を除く」 leaves out; a prefecture in that list is a participant.
 
     「京都府及び京都市を除く京都府内25市町村」 reads as 京都府 plus the 25 other municipalities.
+    Kinds of place (政令市, 中核市, 島しょ地域) are no names to resolve; the note keeps them.
     """
     excluded: list[str] = []
     for match in _EXCEPT.finditer(text):
         items = [item for item in _LIST_SEPARATOR.split(match.group("list")) if item]
-        excluded += [item for item in items if item not in PREFECTURES]
+        excluded += [
+            item
+            for item in items
+            if item not in PREFECTURES and item[-1] in "市区町村" and not _PLACE_KIND.match(item)
+        ]
     return _unique(excluded)
 
 
@@ -296,30 +304,36 @@ class _Count(NamedTuple):
 def _first_count(text: str, named: list[str], reporter: str) -> _Count | None:
     """The earliest count in ``text`` (the longest if two start together)."""
     counts: list[_Count] = []
+
+    def add(
+        match: re.Match[str],
+        number: int,
+        total: int | None,
+        unit: str,
+        counts_reporter: bool | None,
+    ) -> None:
+        counts.append(_Count(match.start(), match.end(), number, total, unit, counts_reporter))
+
     for match in _FRACTION.finditer(text):
-        unit = next((u for u in ("市町村", "市町", "団体") if u in match.group("counted")), "")
-        counts.append(_Count(match.start(), match.end(), _number(match.group("n")),
-                             _number(match.group("total")), unit or match.group("counted"),
-                             False if unit in _MUNICIPAL_UNITS else None))  # fmt: skip
+        # 「導入市町村数：2 / 4 5」 counts municipalities that have it, of all of them.
+        counted = match.group("counted")
+        unit = next((unit for unit in ("市町村", "市町", "団体") if unit in counted), counted)
+        n, total = _number(match.group("n")), _number(match.group("total"))
+        add(match, n, total, unit, False if unit in _MUNICIPAL_UNITS else None)
     for match in _OF_TOTAL.finditer(text):
         # 「県内市町村20団体のうち16団体と県」: the 団体 are municipalities; 県 stands apart.
-        counts.append(_Count(match.start(), match.end(), int(match.group("n")),
-                             int(match.group("total")), match.group("unit"), False))  # fmt: skip
+        add(match, int(match.group("n")), int(match.group("total")), match.group("unit"), False)
     for match in _LISTED_COUNT.finditer(text):
-        subject = match.group("subject")
         # 「市町 28団体」 counts municipalities; 「愛知県、市町村 54団体」 may or may not count 愛知県.
-        municipal_only = set(subject.split("、")) <= _MUNICIPAL_UNITS
+        municipal_only = set(match.group("subject").split("、")) <= _MUNICIPAL_UNITS
         counts_reporter = False if municipal_only else None
-        counts.append(_Count(match.start(), match.end(), int(match.group("n")), None,
-                             match.group("unit"), counts_reporter))  # fmt: skip
+        add(match, int(match.group("n")), None, match.group("unit"), counts_reporter)
     for pattern in (_ALL_COUNT, _COUNT):
         for match in pattern.finditer(text):
             unit = match.group("unit")
-            counts.append(_Count(match.start(), match.end(), int(match.group("n")), None,
-                                 unit, _unit_counts_reporter(unit, named, reporter)))  # fmt: skip
-    if not counts:
-        return None
-    return min(counts, key=lambda count: (count.start, -count.end))
+            counts_reporter = _unit_counts_reporter(unit, named, reporter)
+            add(match, int(match.group("n")), None, unit, counts_reporter)
+    return min(counts, key=lambda count: (count.start, -count.end), default=None)
 
 
 def _unit_counts_reporter(unit: str, named: list[str], reporter: str) -> bool | None:
@@ -345,7 +359,7 @@ def _scope(
     note: _Note, named: list[str], excluded: list[str], count: _Count | None
 ) -> Scope | None:
     text = note.current
-    if excluded:
+    if excluded or _EXCEPT.search(text):
         return "except"
     if _ALL.search(text) or (count and count.total is not None and count.number == count.total):
         return "all"

@@ -22,15 +22,15 @@ from rdflib import Graph
 from dxkg.config import DEFAULT_BASE_IRI, Paths
 
 from . import report
-from .cases.link import link_cases
 from .cases.records import CaseCollectionExtract, LinkedCases
 from .cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
 from .cases.v2 import extract_case_collection_v2
 from .cases.v4 import CHAPTER1_DOCUMENT, TITLES_DOCUMENT, extract_v4_chapter1, extract_v4_titles
 from .corpus import SourceDocument, verify_corpus
 from .docs import write_ontology_docs
-from .link import Prefectures, link_survey
-from .mapping import case_nodes, load_context, map_records, survey_nodes
+from .linking import LinkedEntities, ReferenceFiles, link_corpus
+from .mapping import case_nodes, link_nodes, load_context, map_records, survey_nodes
+from .municipalities import MUNICIPALITIES_FILE
 from .publish import swap_into_place, write_checksums, write_dumps
 from .records import Anomaly, LinkedSurvey, SurveyExtract
 from .sourcetext import read_source_lines
@@ -50,7 +50,11 @@ SCHEME_FILES = (
 ONTOLOGY_FILE = "dxkg.ttl"
 SURVEY_CONTEXT = "survey.context.jsonld"
 CASES_CONTEXT = "cases.context.jsonld"
+LINKS_CONTEXT = "links.context.jsonld"
 PREFECTURES_FILE = "reference/prefectures.csv"
+VENDOR_ALIASES_FILE = "reference/vendor-aliases.csv"
+TECHNOLOGY_GOLD_FILE = "reference/technology-gold.csv"
+TECHNOLOGIES_FILE = "schemes/technologies.ttl"
 SUSPECTED_TYPOS_FILE = "reference/suspected-typos.csv"
 TYPOS_FILE = "suspected-typos.json"
 
@@ -119,18 +123,30 @@ def read_case_extracts(extracted: Path) -> list[CaseCollectionExtract]:
     ]
 
 
+def reference_files(paths: Paths) -> ReferenceFiles:
+    """The curated tables and schemes linking reads, under ``paths``."""
+    return ReferenceFiles(
+        code_lists=paths.ontology / SCHEMES_FILE,
+        municipalities=paths.mappings / MUNICIPALITIES_FILE,
+        prefectures=paths.mappings / PREFECTURES_FILE,
+        vendor_aliases=paths.mappings / VENDOR_ALIASES_FILE,
+        technologies=paths.ontology / TECHNOLOGIES_FILE,
+        technology_gold=paths.mappings / TECHNOLOGY_GOLD_FILE,
+    )
+
+
 def link_stage(
     extracted: Path, documents: dict[str, SourceDocument], paths: Paths, work: Path
 ) -> Path:
-    """``work/extract`` → ``work/link/``."""
+    """``work/extract`` → ``work/link/``: the survey, the cases, the cross-document entities."""
     out = work / "link"
     out.mkdir(parents=True, exist_ok=True)
     extract = SurveyExtract.model_validate_json((extracted / "survey.json").read_text("utf-8"))
-    prefectures = Prefectures.load(paths.mappings / PREFECTURES_FILE)
-    linked = link_survey(extract, documents, paths.ontology / SCHEMES_FILE, prefectures)
-    (out / "survey.json").write_text(linked.model_dump_json(indent=1), "utf-8")
-    cases = link_cases(read_case_extracts(extracted), prefectures)
-    (out / "cases.json").write_text(cases.model_dump_json(indent=1), "utf-8")
+    survey, cases, entities = link_corpus(
+        extract, read_case_extracts(extracted), documents, reference_files(paths)
+    )
+    for name, records in (("survey", survey), ("cases", cases), ("entities", entities)):
+        (out / f"{name}.json").write_text(records.model_dump_json(indent=1), "utf-8")
     return out
 
 
@@ -141,8 +157,10 @@ def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Graph]:
     """
     linked = LinkedSurvey.model_validate_json((linked_path / "survey.json").read_text("utf-8"))
     cases = LinkedCases.model_validate_json((linked_path / "cases.json").read_text("utf-8"))
+    entities = LinkedEntities.model_validate_json((linked_path / "entities.json").read_text("utf-8"))
     context = load_context(paths.mappings / SURVEY_CONTEXT)
     cases_context = load_context(paths.mappings / CASES_CONTEXT)
+    links_context = load_context(paths.mappings / LINKS_CONTEXT)
     schemes = Graph()
     for scheme_file in SCHEME_FILES:
         schemes.parse(paths.ontology / scheme_file, format="turtle")
@@ -152,7 +170,9 @@ def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Graph]:
             f"source/{_stem(document)}": map_records(case_nodes(cases, document), cases_context)
             for document in CASE_EXTRACTORS
         },
-        "municipalities": map_records(linked.municipalities, context),
+        "municipalities": map_records(entities.governments, links_context),
+        "organisations": map_records([*entities.organisations, *entities.departments], links_context),
+        "links": map_records(link_nodes(entities), links_context),
         "metadata": map_records(linked.documents, context),
         "ontology": Graph().parse(paths.ontology / ONTOLOGY_FILE, format="turtle"),
         "schemes": schemes,
@@ -205,6 +225,7 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
                 SurveyExtract.model_validate_json((extracted / "survey.json").read_text("utf-8")),
                 LinkedSurvey.model_validate_json((linked / "survey.json").read_text("utf-8")),
                 read_case_extracts(extracted),
+                LinkedEntities.model_validate_json((linked / "entities.json").read_text("utf-8")),
                 [Anomaly(**a) for a in json.loads((extracted / TYPOS_FILE).read_text("utf-8"))],
                 validation,
                 triples,

@@ -173,16 +173,6 @@ class DocumentNode(Record):
     sha256: str
 
 
-class MunicipalityNode(Record):
-    """A local government, identified by its JIS X 0402 code."""
-
-    id: str
-    type: str
-    label: str
-    label_en: str
-    code: str
-
-
 class SurveyNode(Record):
     """The survey as a whole."""
 
@@ -263,7 +253,14 @@ class LinkedInitiative(LinkedSurveyRow):
 class LinkedSharedSystem(LinkedSurveyRow):
     """A SharedSystem from table ②."""
 
-    used_by: str
+    used_by: list[str]
+    excluded_governments: list[str]
+    other_participant_names: list[str]
+    participation_scope: str | None
+    participant_count: int | None
+    participant_total: int | None
+    participant_count_text: str | None
+    participation_planned: bool
     business: str
     further_shareability: str
     further_shareability_text: str
@@ -294,7 +291,6 @@ class LinkedSurvey(Record):
     """The survey after linking: every node the mapping stage turns into RDF."""
 
     documents: list[DocumentNode]
-    municipalities: list[MunicipalityNode]
     survey: SurveyNode
     tables: list[SurveyTableNode]
     category_schemes: list[CategorySchemeNode]

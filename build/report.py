@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .cases.records import Case, CaseCollectionExtract
 from .corpus import SourceDocument
+from .linking import LinkedEntities
 from .records import Anomaly, LinkedSurvey, SurveyExtract
 from .validate import ValidationReport
 
@@ -21,6 +22,7 @@ def build_report(
     survey: SurveyExtract,
     linked: LinkedSurvey,
     case_extracts: list[CaseCollectionExtract],
+    entities: LinkedEntities,
     typos: list[Anomaly],
     validation: ValidationReport,
     triples: dict[str, int],
@@ -58,10 +60,10 @@ def build_report(
                 "SharedSystem": len(linked.shared_systems),
                 "Role": len(linked.roles),
                 "Organization": len(linked.organizations),
-                "Prefecture": len(linked.municipalities),
             },
         },
         "cases": [case_collection_summary(extract) for extract in case_extracts],
+        "linking": linking_summary(entities),
         "anomalies": {
             "counts": dict(sorted(Counter(a.kind for a in anomalies).items())),
             "items": [a.model_dump() for a in anomalies],
@@ -110,6 +112,38 @@ CASE_FIELDS: dict[str, Callable[[Case], object]] = {
 }
 
 
+def linking_summary(entities: LinkedEntities) -> dict:
+    """What linking resolved, merged and tagged, and what it could not."""
+    matching = entities.edition_matching
+    return {
+        "governments": {
+            "resolved_names": entities.resolved_names,
+            "unresolved_names": [name.model_dump() for name in entities.unresolved_names],
+            "referenced_by_kind": dict(sorted(Counter(g.type for g in entities.governments).items())),
+        },
+        "organisations": {
+            **entities.vendor_counts.model_dump(),
+            "nodes": dict(sorted(Counter(o.type for o in entities.organisations).items())),
+            "departments": len(entities.departments),
+        },
+        "technologies": {
+            "records_tagged": len(entities.tagged),
+            "tags": sum(len(record.uses_technology) for record in entities.tagged),
+            "evaluation": entities.tagging.model_dump(),
+        },
+        "editions": {
+            "linked_pairs": len(matching.links),
+            "pairs_by_rule": dict(sorted(Counter(link.rule for link in matching.links).items())),
+            "new_in_later_edition": matching.new_cases,
+            "earlier_without_counterpart": matching.unmatched_earlier,
+        },
+        "joint_systems": [
+            {"id": joint.id, "label": joint.label, "rows": len(joint.reported_as)}
+            for joint in entities.joint_systems
+        ],
+    }
+
+
 def case_collection_summary(extract: CaseCollectionExtract) -> dict:
     """Cases per chapter and, per field, how many cases have it."""
     return {
@@ -149,6 +183,7 @@ def to_markdown(report: dict) -> str:
         out += [f"{summary['cases']} cases; per chapter: {summary['chapters']}", ""]
         out += ["| field | cases with it |", "|---|---|"]
         out += [f"| {name} | {count} |" for name, count in summary["fields"].items()]
+    out += linking_markdown(report["linking"])
     out += ["", "## Entities", ""]
     out += [f"- {name}: {count}" for name, count in report["survey"]["entities"].items()]
     out += ["", "## Anomalies", ""]
@@ -163,3 +198,35 @@ def to_markdown(report: dict) -> str:
     out += ["", "## Triples per graph", ""]
     out += [f"- {name}: {count}" for name, count in report["triples"].items()]
     return "\n".join(out) + "\n"
+
+
+def linking_markdown(linking: dict) -> list[str]:
+    """The linking section of the Markdown report."""
+    governments, organisations = linking["governments"], linking["organisations"]
+    evaluation = linking["technologies"]["evaluation"]
+    editions = linking["editions"]
+    out = ["", "## Linking", ""]
+    out += [
+        f"- Government names resolved: {governments['resolved_names']}; "
+        f"unresolved: {len(governments['unresolved_names'])}",
+        f"- Governments referred to: {governments['referenced_by_kind']}",
+        f"- Organisation names: {organisations['surface_forms']} surface forms → "
+        f"{organisations['organisations']} organisations ({organisations['mechanical_merges']} "
+        f"mechanical and {organisations['curated_merges']} curated merges, "
+        f"{organisations['typos_flagged']} probable typos flagged); "
+        f"departments: {organisations['departments']}",
+        f"- Technology tags: {linking['technologies']['tags']} on "
+        f"{linking['technologies']['records_tagged']} records; precision "
+        f"{evaluation['precision']}, recall {evaluation['recall']} on {evaluation['records']} "
+        "hand-labelled records",
+        f"- Edition pairs: {editions['linked_pairs']} {editions['pairs_by_rule']}; new in 第4.0版: "
+        f"{len(editions['new_in_later_edition'])}",
+        f"- Joint shared systems: {len(linking['joint_systems'])}",
+    ]
+    if governments["unresolved_names"]:
+        out += ["", "| unresolved name | context | reason | document | line |", "|---|---|---|---|---|"]
+        out += [
+            f"| {n['name']} | {n['context'] or ''} | {n['reason']} | {n['document']} | {n['line']} |"
+            for n in governments["unresolved_names"]
+        ]
+    return out

@@ -36,6 +36,7 @@ class TechnologyMatch(Record):
 
     concept: str
     notation: str
+    technology_label: str
     field: str
     matched_text: str
     label: str
@@ -74,12 +75,16 @@ class TechnologyTagger:
     """Finds the technologies of a scheme in texts."""
 
     def __init__(
-        self, labels: dict[str, tuple[str, str, str]], ancestors: dict[str, frozenset[str]]
+        self,
+        labels: dict[str, tuple[str, str, str]],
+        ancestors: dict[str, frozenset[str]],
+        names: dict[str, str],
     ) -> None:
         """``labels``: surface key → (concept IRI, notation, label as written);
-        ``ancestors``: concept IRI → every concept above it."""
+        ``ancestors``: concept IRI → every concept above it; ``names``: its ja prefLabel."""
         self.labels = labels
         self.ancestors = ancestors
+        self.names = names
         alternatives = sorted(labels, key=lambda key: (-len(key), key))
         self.pattern = re.compile("|".join(re.escape(key) for key in alternatives))
 
@@ -95,11 +100,18 @@ class TechnologyTagger:
                 notation = str(graph.value(concept, SKOS.notation))
                 labels[surface_key(label)] = (str(concept), notation, str(label))
         ancestors = {
-            str(concept): frozenset(str(up) for up in graph.transitive_objects(concept, SKOS.broader))
+            str(concept): frozenset(
+                str(up) for up in graph.transitive_objects(concept, SKOS.broader)
+            )
             - {str(concept)}
             for concept in graph.subjects(SKOS.inScheme, None)
         }
-        return cls(labels, ancestors)
+        names = {
+            str(concept): str(label)
+            for concept, label in graph.subject_objects(SKOS.prefLabel)
+            if label.language == "ja"
+        }
+        return cls(labels, ancestors, names)
 
     def matches(self, field: str, text: str | None) -> list[TechnologyMatch]:
         """Every technology label in ``text``, leftmost-longest, not overlapping."""
@@ -118,6 +130,7 @@ class TechnologyTagger:
                 TechnologyMatch(
                     concept=concept,
                     notation=notation,
+                    technology_label=self.names[concept],
                     field=field,
                     matched_text=keyed.verbatim(start, end),
                     label=label,

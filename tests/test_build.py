@@ -42,6 +42,8 @@ def test_named_graphs_and_counts(release):
         "source/003_e1df6aa27dfcbdad",
         *(f"source/{document.removesuffix('.txt')}" for document in CASE_EXTRACTORS),
         "municipalities",
+        "organisations",
+        "links",
         "metadata",
         "ontology",
         "schemes",
@@ -66,7 +68,7 @@ def test_report_states_mismatches_and_entities(release):
     paths, _ = release
     report = json.loads((paths.dist / "build-report.json").read_text("utf-8"))
     assert report["survey"]["entities"] == {
-        "Initiative": 357, "SharedSystem": 123, "Role": 42, "Organization": 72, "Prefecture": 47
+        "Initiative": 357, "SharedSystem": 123, "Role": 42, "Organization": 72
     }
     mismatched = [c for c in report["survey"]["categories"] if c["stated"] != c["found"]]
     assert mismatched == [{"table": "3-1", "label": "総務分野", "level": 1, "stated": 25, "found": 26}]

@@ -1,4 +1,5 @@
-"""Linking: coded values decoded by label per code list, prefectures to JIS codes."""
+"""Linking the survey: coded values decoded by label per code list, governments to JIS codes,
+shared systems' notes to the governments that take part."""
 
 import csv
 from collections import Counter
@@ -7,19 +8,29 @@ import pytest
 
 from dxkg.config import PROJECT_ROOT
 from dxkg.pipeline.corpus import load_manifest
-from dxkg.pipeline.link import CodeLists, LinkError, Prefectures, link_survey
+from dxkg.pipeline.governments import GovernmentRegistry
+from dxkg.pipeline.link import CodeLists, LinkError, link_survey
 from dxkg.pipeline.records import CodedValue, SourceSpan
 
 SCHEMES = PROJECT_ROOT / "ontology" / "schemes" / "survey-codes.ttl"
 PREFECTURES = PROJECT_ROOT / "mappings" / "reference" / "prefectures.csv"
+MUNICIPALITIES = PROJECT_ROOT / "mappings" / "reference" / "municipalities.csv"
 CONCEPT = "https://dxkg.example.org/id/concept/"
+GOVERNMENT = "https://dxkg.example.org/id/municipality/"
 
 
 @pytest.fixture(scope="module")
-def linked(survey):
-    return link_survey(
-        survey, load_manifest(PROJECT_ROOT / "sources"), SCHEMES, Prefectures.load(PREFECTURES)
-    )
+def registry() -> GovernmentRegistry:
+    return GovernmentRegistry.load(MUNICIPALITIES, PREFECTURES)
+
+
+@pytest.fixture(scope="module")
+def linked(survey, registry):
+    return link_survey(survey, load_manifest(PROJECT_ROOT / "sources"), SCHEMES, registry)
+
+
+def system(linked, row):
+    return next(s for s in linked.shared_systems if s.row == row)
 
 
 def tally(values, prefix):
@@ -73,10 +84,32 @@ def test_status_variants_decode_the_same(linked):
 
 def test_prefectures_resolve_to_jis_codes(linked):
     assert linked.initiatives[0].reported_by == "https://dxkg.example.org/id/municipality/010006"
-    assert linked.shared_systems[0].used_by.endswith("/010006")
+    assert linked.shared_systems[0].used_by[0].endswith("/010006")
     reported = {r.reported_by for r in linked.initiatives}
     assert len(reported) == 46  # 新潟県 has no row in table ①
     assert "https://dxkg.example.org/id/municipality/150002" not in reported
+
+
+def test_shared_system_notes_name_their_participants(linked):
+    # 「現在、県内2市(山口市・長門市)と共同利用中」
+    assert system(linked, 20).used_by == [GOVERNMENT + c for c in ("350001", "352039", "352110")]
+    # 「共同利用者：鳥取県、岡山県、広島県」, reported by 鳥取県
+    assert system(linked, 56).used_by == [GOVERNMENT + c for c in ("310000", "330001", "340006")]
+    # 「京都府及び京都市を除く京都府内25市町村」
+    kyoto = system(linked, 108)
+    assert kyoto.excluded_governments == [GOVERNMENT + "261009"]
+    assert (kyoto.participation_scope, kyoto.participant_count) == ("except", 25)
+    # 「(導入市町村数：2 / 4 5)」: 2 of 45, the count quoted as printed
+    kumamoto = system(linked, 50)
+    assert (kumamoto.participant_count, kumamoto.participant_total) == (2, 45)
+    assert kumamoto.participant_count_text == "導入市町村数：2 / 4 5"
+    assert system(linked, 34).participation_planned  # 「R2.10から…共同利用を開始予定」
+
+
+def test_every_name_in_the_notes_is_resolved_or_reported(linked, registry):
+    assert [(n.name, n.reason) for n in registry.unresolved] == []
+    used = {g for s in linked.shared_systems for g in s.used_by}
+    assert len(used) > 47  # municipalities besides the reporting prefectures
 
 
 def test_prefecture_check_digits():

@@ -21,7 +21,7 @@ VALID = PREFIXES + """
 <source/doc/L5> a dxkg:SourceExcerpt ; rdfs:label "doc 5行"@ja ; dxkg:sourceDocument <source/doc> ;
     dxkg:firstLine "5"^^xsd:positiveInteger ; dxkg:lastLine "5"^^xsd:positiveInteger ; dxkg:excerptText "本文"@ja .
 <municipality/130001> a dxkg:Prefecture ; rdfs:label "東京都"@ja, "Tokyo Metropolis"@en ;
-    dxkg:localGovernmentCode "130001" .
+    dxkg:localGovernmentCode "130001" ; skos:closeMatch <http://data.e-stat.go.jp/lod/sac/C13000> .
 <t1> a dxkg:SurveyTable ; rdfs:label "表"@ja ; prov:wasDerivedFrom <source/doc/L5> ;
     dxkg:statedCount "1"^^xsd:nonNegativeInteger ; dxkg:foundCount "1"^^xsd:nonNegativeInteger .
 <cat> a skos:Concept ; rdfs:label "総務分野"@ja ; skos:inScheme <scheme/cats> ; prov:wasDerivedFrom <source/doc/L5> ;
@@ -40,18 +40,29 @@ VALID = PREFIXES + """
     dxkg:populationClass <concept/population-size-under-10k> ;
     dxkg:pageCount "3"^^xsd:nonNegativeInteger ; dxkg:timeToLaunch "P1Y1M"^^xsd:duration ;
     dxkg:cost <case/v2-3-1/cost/initial> ; dxkg:milestone <case/v2-3-1/milestone/1> ;
-    dxkg:responsibleDepartment <case/v2-3-1/department/1> ; dxkg:populationFigure <case/v2-3-1/population> .
+    dxkg:contact <case/v2-3-1/department/1> ; dxkg:populationFigure <case/v2-3-1/population> ;
+    dxkg:responsibleDepartment <municipality/131016/department/住民税務課> ;
+    dxkg:municipality <municipality/131016> ; dxkg:provider <vendor/x> ;
+    dxkg:usesTechnology <concept/technology-ai> ; dxkg:technologyTag <case/v2-3-1/technology/ai> ;
+    dxkg:newInEdition true .
+<case/v2-3-1/technology/ai> a dxkg:TechnologyTag ; rdfs:label "技術タグ: AI"@ja ;
+    dxkg:technology <concept/technology-ai> ; dxkg:matchedField "title" ; dxkg:matchedText "ＡＩ"@ja .
+<municipality/131016/department/住民税務課> a dxkg:Department ; rdfs:label "住民税務課"@ja ;
+    <http://www.w3.org/ns/org#unitOf> <municipality/131016> .
 <case/v2-3-1/cost/initial> a dxkg:Cost ; rdfs:label "イニシャルコスト 約26,700千円"@ja ;
     dxkg:costKind <concept/cost-kind-initial> ; dxkg:costStatus <concept/cost-status-amount> ;
     dxkg:printedValue "約26,700千円"@ja ; dxkg:sourceLine "9"^^xsd:positiveInteger ;
     dxkg:approximate true ; <https://schema.org/value> 26700000.0 ; <https://schema.org/currency> "JPY" .
 <case/v2-3-1/milestone/1> a dxkg:Milestone ; rdfs:label "R2.8 予算確保"@ja ; dxkg:dateText "R2.8"@ja ;
     dxkg:start "2020-08"^^xsd:gYearMonth .
-<case/v2-3-1/department/1> a dxkg:Department ; rdfs:label "住民税務課"@ja ;
+<case/v2-3-1/department/1> a dxkg:DepartmentContact ; rdfs:label "住民税務課"@ja ;
+    dxkg:department <municipality/131016/department/住民税務課> ;
     <https://schema.org/telephone> "0868-54-2985" ; <https://schema.org/email> "a@town.example.jp" .
 <municipality/131016> a dxkg:SpecialWard ; rdfs:label "千代田区"@ja ; dxkg:localGovernmentCode "131016" ;
+    skos:closeMatch <http://data.e-stat.go.jp/lod/sac/C13101> ;
     dxkg:inPrefecture <municipality/130001> .
-<vendor/x> a dxkg:Vendor ; rdfs:label "株式会社エックス"@ja .
+<vendor/x> a dxkg:Vendor ; rdfs:label "株式会社エックス"@ja ; skos:altLabel "エックス"@ja .
+<vendor/y> a dxkg:Vendor ; rdfs:label "株式会社エックソ"@ja ; dxkg:suspectedTypoOf <vendor/x> .
 <case/v2-3-1/interview/1> a dxkg:InterviewAnswer ; dxkg:question "取組の経緯を教えてください。"@ja ;
     dxkg:answer "回答"@ja .
 <case/v2-3-1/link/1> a dxkg:RelatedLink ; <https://schema.org/url> "https://www.example.jp/"^^xsd:anyURI .
@@ -112,14 +123,23 @@ BREAKAGES = {
     "telephone": ('"0868-54-2985"', '"0868 54 2985"', "Japanese number"),
     "e-mail": ('"a@town.example.jp"', '"a-at-town"', "local@domain"),
     "population": ('"12000"^^xsd:nonNegativeInteger', '"0"^^xsd:nonNegativeInteger', ""),
-    "ward in prefecture": ('"131016" ;\n    dxkg:inPrefecture', '"141003" ;\n    dxkg:inPrefecture', "two digits of its prefecture"),
-    "ward check digit": ('"131016" ;\n    dxkg:inPrefecture', '"131017" ;\n    dxkg:inPrefecture', "check digit"),
+    "ward in prefecture": ('"131016" ;\n    skos:closeMatch', '"141003" ;\n    skos:closeMatch', "two digits of its prefecture"),
+    "ward check digit": ('"131016" ;\n    skos:closeMatch', '"131017" ;\n    skos:closeMatch', "check digit"),
     "ward without prefecture": ("\n    dxkg:inPrefecture <municipality/130001> .", " .", "exactly one prefecture"),
     "vendor label": ('"株式会社エックス"@ja', '"X Co."@en', "Japanese"),
     "interview answer": ('dxkg:answer "回答"@ja', 'dxkg:answer "answer"@en', ""),
     "related link": ('"https://www.example.jp/"^^xsd:anyURI', '"www.example.jp"^^xsd:anyURI', ""),
     "operation mode environment": ("dxkg:environment <concept/environment-cloud>", "dxkg:environment <concept/cost-kind-initial>", ""),
     "technology English label": ('"Artificial intelligence"@en', '"人工知能"@ja', "English preferred"),
+    "e-Stat area code": ("sac/C13101>", "sac/C13102>", "first five digits"),
+    "e-Stat link missing": (" ;\n    skos:closeMatch <http://data.e-stat.go.jp/lod/sac/C13101>", "", "e-Stat"),
+    "department of a government": ("<http://www.w3.org/ns/org#unitOf> <municipality/131016>",
+                                   "<http://www.w3.org/ns/org#unitOf> <vendor/x>", ""),
+    "tag without its technology": ("dxkg:usesTechnology <concept/technology-ai> ;", "", "usesTechnology"),
+    "tag field": ('dxkg:matchedField "title"', 'dxkg:matchedField "remark"', ""),
+    "provider an organisation": ("dxkg:provider <vendor/x>", "dxkg:provider <t1>", ""),
+    "typo of a vendor": ("dxkg:suspectedTypoOf <vendor/x>", "dxkg:suspectedTypoOf <t1>", ""),
+    "revision of a case": ("dxkg:newInEdition true", "prov:wasRevisionOf <t1>", ""),
 }
 
 

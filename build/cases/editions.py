@@ -83,10 +83,17 @@ def _pair_group(earlier: list[Case], later: list[Case]) -> list[EditionLink]:
     if len(earlier) == 1 and len(later) == 1:
         similarity = title_similarity(earlier[0].title, later[0].title)
         rule: MatchRule = "same-title" if similarity == 1 else "only-case-of-organisation"
-        return [EditionLink(later=later[0].key, earlier=earlier[0].key, rule=rule,
-                            title_similarity=similarity)]
+        return [
+            EditionLink(
+                later=later[0].key, earlier=earlier[0].key, rule=rule, title_similarity=similarity
+            )
+        ]
     scored = sorted(
-        ((title_similarity(old.title, new.title), new.key, old.key) for old in earlier for new in later),
+        (
+            (title_similarity(old.title, new.title), new.key, old.key)
+            for old in earlier
+            for new in later
+        ),
         key=lambda item: (-item[0], item[1], item[2]),
     )
     links, used = [], set()

@@ -1,7 +1,8 @@
-"""Link extracted cases: IRIs for every node, prefectures to their codes, codes to concepts.
+"""Link extracted cases: IRIs for every node, governments to their codes, codes to concepts,
+providers and participants to organisations, departments to their government.
 
-Municipalities below the prefecture, vendors and technologies are resolved by
-the linking issue's resolvers; until then a case keeps their names as text.
+The printed text stays beside every link (``municipality_name``,
+``provider_names``, the contact as printed), so a reader can check each one.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from collections import Counter
 from collections.abc import Iterable
 
 from .. import iris
-from ..link import Prefectures, excerpt_node
+from ..governments import GovernmentRegistry
+from ..link import LinkError, excerpt_node
+from ..organisations import DepartmentDirectory, OrganisationDirectory
 from ..records import Anomaly, CategorySchemeNode, ConceptNode
 from ..text import match_key
 from .fields import PHONE, nfkc
@@ -19,10 +22,10 @@ from .records import (
     Case,
     CaseCollectionExtract,
     CaseNode,
+    ContactNode,
     Cost,
     CostNode,
     Department,
-    DepartmentNode,
     InterviewNode,
     LinkedCases,
     LinkNode,
@@ -118,12 +121,15 @@ def _milestone(case_id: str, ordinal: int, milestone: Milestone) -> MilestoneNod
     )
 
 
-def _department(case_id: str, ordinal: int, department: Department) -> DepartmentNode:
+def _contact(
+    case_id: str, ordinal: int, department: Department, unit: str | None
+) -> ContactNode:
     phone = PHONE.search(nfkc(department.phone or ""))
     email = nfkc(department.email or "").strip()
-    return DepartmentNode(
+    return ContactNode(
         id=f"{case_id}/department/{ordinal}",
         label=department.name or "（非公表）",
+        department=unit,
         telephone=re.sub(r"\s*[（(].*$", "", phone.group(0)) if phone else None,
         email=email if _EMAIL.match(email) else None,
         phone_text=department.phone,
@@ -133,9 +139,56 @@ def _department(case_id: str, ordinal: int, department: Department) -> Departmen
     )
 
 
-def link_case(case: Case, prefectures: Prefectures, categories: CategoryIndex) -> CaseNode:
+class CaseLinker:
+    """Links the cases of every edition against shared registries."""
+
+    def __init__(
+        self,
+        governments: GovernmentRegistry,
+        organisations: OrganisationDirectory,
+        departments: DepartmentDirectory,
+    ) -> None:
+        self.governments = governments
+        self.organisations = organisations
+        self.departments = departments
+        self.categories = CategoryIndex()
+
+    def government(self, case: Case) -> tuple[str, str | None]:
+        """The case's prefecture (required) and the government it is about (reported if unknown)."""
+        prefecture = self.governments.resolve(case.prefecture, case.source)
+        if prefecture is None:
+            raise LinkError(
+                f"{case.source.document}:{case.source.first_line}: "
+                f"unknown prefecture 「{case.prefecture}」"
+            )
+        return prefecture, self.governments.resolve(case.organisation_text, case.source)
+
+    def named(self, case: Case, role: str, names: list[str]) -> list[str]:
+        """The organisations a provider or participant list names, in order, once each."""
+        found = (self.organisations.refers_to(case.key, role, name) for name in names)
+        return list(dict.fromkeys(iri for iri in found if iri))
+
+    def contacts(self, case: Case, case_id: str, government: str | None) -> list[ContactNode]:
+        """The case's printed departments, each pointing at its government's department."""
+        names = [case.organisation_text, case.prefecture, case.municipality or ""]
+        return [
+            _contact(
+                case_id,
+                i,
+                department,
+                self.departments.department(department.name, government, names)
+                if government and department.name and not department.undisclosed
+                else None,
+            )
+            for i, department in enumerate(case.departments, 1)
+        ]
+
+
+def link_case(case: Case, linker: CaseLinker) -> CaseNode:
     """The graph node of one case, with its parts as nested nodes."""
     case_id = iris.case(case.key)
+    prefecture, government = linker.government(case)
+    contacts = linker.contacts(case, case_id, government)
     services = case.services
     schedule = case.schedule
     population = case.population
@@ -150,11 +203,12 @@ def link_case(case: Case, prefectures: Prefectures, categories: CategoryIndex) -
         case_number=case.number,
         title_variants=case.title_variants,
         toc_title=case.toc_title,
-        category=categories.concept(case.edition, case.category_path)
+        category=linker.categories.concept(case.edition, case.category_path)
         if len(case.category_path) > 1
         else None,
         organisation_text=case.organisation_text,
-        prefecture=prefectures.resolve(case.prefecture, case.source),
+        prefecture=prefecture,
+        municipality=government,
         municipality_name=case.municipality,
         population_class=iris.code_concept("population-size", case.population_class)
         if case.population_class
@@ -186,6 +240,7 @@ def link_case(case: Case, prefectures: Prefectures, categories: CategoryIndex) -
         else [],
         providers_text=services.providers_raw if services else None,
         provider_names=services.providers if services else [],
+        providers=linker.named(case, "provider", services.providers) if services else [],
         services_text=services.service_names_raw if services else None,
         services=[
             ServiceNode(id=f"{case_id}/service/{i}", label=name, ordinal=i)
@@ -206,7 +261,11 @@ def link_case(case: Case, prefectures: Prefectures, categories: CategoryIndex) -
         ],
         participants_text=services.participants_raw if services else None,
         participant_names=services.participants if services else [],
-        departments=[_department(case_id, i, d) for i, d in enumerate(case.departments, 1)],
+        participants=linker.named(case, "participant", services.participants) if services else [],
+        contacts=contacts,
+        responsible_departments=list(
+            dict.fromkeys(contact.department for contact in contacts if contact.department)
+        ),
         population=PopulationNode(
             id=f"{case_id}/population",
             label=population.raw,
@@ -232,15 +291,14 @@ def link_case(case: Case, prefectures: Prefectures, categories: CategoryIndex) -
     )
 
 
-def link_cases(extracts: Iterable[CaseCollectionExtract], prefectures: Prefectures) -> LinkedCases:
+def link_cases(extracts: Iterable[CaseCollectionExtract], linker: CaseLinker) -> LinkedCases:
     """Link the cases of every case-collection document."""
-    categories = CategoryIndex()
     cases: list[CaseNode] = []
     anomalies: list[Anomaly] = []
     editions: set[str] = set()
     for extract in extracts:
         editions.add(extract.edition)
-        cases.extend(link_case(case, prefectures, categories) for case in extract.cases)
+        cases.extend(link_case(case, linker) for case in extract.cases)
         anomalies.extend(extract.anomalies)
     return LinkedCases(
         schemes=[
@@ -251,7 +309,7 @@ def link_cases(extracts: Iterable[CaseCollectionExtract], prefectures: Prefectur
             )
             for edition in sorted(editions)
         ],
-        categories=list(categories.nodes.values()),
+        categories=list(linker.categories.nodes.values()),
         cases=cases,
         anomalies=anomalies,
     )

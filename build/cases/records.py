@@ -241,12 +241,13 @@ class OperationModeNode(Record):
     service_numbers: list[int]
 
 
-class DepartmentNode(Record):
-    """A responsible department with its contact as printed and as parsed."""
+class ContactNode(Record):
+    """A responsible department as one case prints it, with its contact as printed and parsed."""
 
     id: str
-    type: str = "Department"
+    type: str = "DepartmentContact"
     label: str
+    department: str | None
     telephone: str | None
     email: str | None
     phone_text: str | None
@@ -307,6 +308,7 @@ class CaseNode(Record):
     category: str | None
     organisation_text: str
     prefecture: str
+    municipality: str | None
     municipality_name: str | None
     population_class: str | None
     population_label_text: str | None
@@ -323,13 +325,16 @@ class CaseNode(Record):
     milestones: list[MilestoneNode]
     providers_text: str | None
     provider_names: list[str]
+    providers: list[str]
     services_text: str | None
     services: list[ServiceNode]
     operation_mode_text: str | None
     operation_modes: list[OperationModeNode]
     participants_text: str | None
     participant_names: list[str]
-    departments: list[DepartmentNode]
+    participants: list[str]
+    contacts: list[ContactNode]
+    responsible_departments: list[str]
     population: PopulationNode | None
     links: list[LinkNode]
     awards: list[str]
