@@ -41,6 +41,10 @@ _CLASSES = {
 }
 
 
+class LinkError(Exception):
+    """A value could not be linked; the message names the document and line."""
+
+
 class UnresolvedName(Record):
     """A government's name in a source that no row of the table answers."""
 
@@ -95,6 +99,13 @@ class GovernmentRegistry:
     ) -> str | None:
         """The IRI of the government ``name`` (in ``prefecture``'s context), or None, reported."""
         return self._record(self.table.resolve(name, prefecture), name, prefecture, span)
+
+    def prefecture(self, name: str, span: SourceSpan) -> str:
+        """The IRI of a prefecture a record requires; an unknown name stops the build."""
+        iri = self.resolve(name, span)
+        if iri is None:
+            raise LinkError(f"{span.document}:{span.first_line}: unknown prefecture 「{name}」")
+        return iri
 
     def resolve_in_context(
         self, name: str, span: SourceSpan | tuple[str, int], prefecture: str

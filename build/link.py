@@ -10,7 +10,7 @@ from rdflib.namespace import SKOS
 
 from . import iris
 from .corpus import SourceDocument
-from .governments import GovernmentRegistry
+from .governments import GovernmentRegistry, LinkError
 from .participants import parse_participation
 from .records import (
     AiRpaUse,
@@ -45,10 +45,6 @@ TABLE_NAMES = {
 }
 
 
-class LinkError(Exception):
-    """A value could not be linked; the message names the document and line."""
-
-
 @dataclass(frozen=True)
 class CodeLists:
     """The survey's code lists, keyed by scheme name then by label match key."""
@@ -72,7 +68,9 @@ class CodeLists:
                         )
         return cls(concepts)
 
-    def decode(self, scheme: str, value: CodedValue, span: SourceSpan) -> tuple[str, Anomaly | None]:
+    def decode(
+        self, scheme: str, value: CodedValue, span: SourceSpan
+    ) -> tuple[str, Anomaly | None]:
         """The concept IRI for a coded cell, by label; flag a number that disagrees."""
         try:
             concept, notation = self.concepts[scheme][value.label]
@@ -136,7 +134,8 @@ class SurveyLinker:
             anomalies=[],
         )
         anomalies = sorted(
-            [*extract.anomalies, *self.anomalies], key=lambda a: (a.document, a.line, a.kind, a.detail)
+            [*extract.anomalies, *self.anomalies],
+            key=lambda a: (a.document, a.line, a.kind, a.detail),
         )
         return linked.model_copy(update={"anomalies": anomalies})
 
@@ -146,15 +145,6 @@ class SurveyLinker:
             self.anomalies.append(anomaly)
         return concept
 
-    def _prefecture(self, row: SurveyRow) -> str:
-        """The reporting prefecture: every row has one, so an unknown name stops the build."""
-        prefecture = self.governments.resolve(row.prefecture, row.source)
-        if prefecture is None:
-            raise LinkError(
-                f"{row.source.document}:{row.source.first_line}: unknown prefecture 「{row.prefecture}」"
-            )
-        return prefecture
-
     def _common(self, row: SurveyRow, label: str) -> dict:
         return {
             "id": iris.survey_row(row.table, row.row),
@@ -162,7 +152,7 @@ class SurveyLinker:
             "table": iris.survey_table(row.table),
             "row": row.row,
             "category": iris.category(row.table, row.category),
-            "reported_by": self._prefecture(row),
+            "reported_by": self.governments.prefecture(row.prefecture, row.source),
             "status": self._decode("implementation-status", row.status, row.source),
             "status_text": row.status.text,
             "duplicate_of": (
@@ -190,7 +180,12 @@ class SurveyLinker:
             **common,
             type="SharedSystem",
             used_by=list(
-                dict.fromkeys([common["reported_by"], *self._governments(participation.named_governments, row)])
+                dict.fromkeys(
+                    [
+                        common["reported_by"],
+                        *self._governments(participation.named_governments, row),
+                    ]
+                )
             ),
             excluded_governments=self._governments(participation.excluded, row),
             other_participant_names=participation.other_bodies,
@@ -209,7 +204,9 @@ class SurveyLinker:
 
     def _governments(self, names: list[str], row: SurveyRow) -> list[str]:
         """The governments a note names, resolved in the reporting prefecture's context."""
-        found = (self.governments.resolve_in_context(name, row.source, row.prefecture) for name in names)
+        found = (
+            self.governments.resolve_in_context(name, row.source, row.prefecture) for name in names
+        )
         return [iri for iri in dict.fromkeys(found) if iri]
 
     def _role(self, row: DigitalTalent) -> LinkedRole:

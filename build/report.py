@@ -206,21 +206,31 @@ def linking_markdown(linking: dict) -> list[str]:
     evaluation = linking["technologies"]["evaluation"]
     editions = linking["editions"]
     out = ["", "## Linking", ""]
-    out += [
-        f"- Government names resolved: {governments['resolved_names']}; "
-        f"unresolved: {len(governments['unresolved_names'])}",
-        f"- Governments referred to: {governments['referenced_by_kind']}",
+    organisation_line = (
         f"- Organisation names: {organisations['surface_forms']} surface forms → "
         f"{organisations['organisations']} organisations ({organisations['mechanical_merges']} "
         f"mechanical and {organisations['curated_merges']} curated merges, "
         f"{organisations['typos_flagged']} probable typos flagged); "
-        f"departments: {organisations['departments']}",
+        f"departments: {organisations['departments']}"
+    )
+    technology_line = (
         f"- Technology tags: {linking['technologies']['tags']} on "
         f"{linking['technologies']['records_tagged']} records; precision "
         f"{evaluation['precision']}, recall {evaluation['recall']} on {evaluation['records']} "
-        "hand-labelled records",
-        f"- Edition pairs: {editions['linked_pairs']} {editions['pairs_by_rule']}; new in 第4.0版: "
-        f"{len(editions['new_in_later_edition'])}",
+        "hand-labelled records"
+    )
+    out += [
+        (
+            f"- Government names resolved: {governments['resolved_names']}; "
+            f"unresolved: {len(governments['unresolved_names'])}"
+        ),
+        f"- Governments referred to: {governments['referenced_by_kind']}",
+        organisation_line,
+        technology_line,
+        (
+            f"- Edition pairs: {editions['linked_pairs']} {editions['pairs_by_rule']}; "
+            f"new in 第4.0版: {len(editions['new_in_later_edition'])}"
+        ),
         f"- Joint shared systems: {len(linking['joint_systems'])}",
     ]
     if governments["unresolved_names"]:

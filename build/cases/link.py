@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from .. import iris
 from ..governments import GovernmentRegistry
-from ..link import LinkError, excerpt_node
+from ..link import excerpt_node
 from ..organisations import DepartmentDirectory, OrganisationDirectory
 from ..records import Anomaly, CategorySchemeNode, ConceptNode
 from ..text import match_key
@@ -95,7 +95,8 @@ class CategoryIndex:
 def _cost(case_id: str, cost: Cost) -> CostNode:
     return CostNode(
         id=f"{case_id}/cost/{cost.kind}",
-        label=("イニシャルコスト" if cost.kind == "initial" else "ランニングコスト") + f" {cost.raw}",
+        label=("イニシャルコスト" if cost.kind == "initial" else "ランニングコスト")
+        + f" {cost.raw}",
         cost_kind=iris.code_concept("cost-kind", cost.kind),
         cost_status=iris.code_concept("cost-status", cost.status),
         raw_text=cost.raw,
@@ -121,9 +122,7 @@ def _milestone(case_id: str, ordinal: int, milestone: Milestone) -> MilestoneNod
     )
 
 
-def _contact(
-    case_id: str, ordinal: int, department: Department, unit: str | None
-) -> ContactNode:
+def _contact(case_id: str, ordinal: int, department: Department, unit: str | None) -> ContactNode:
     phone = PHONE.search(nfkc(department.phone or ""))
     email = nfkc(department.email or "").strip()
     return ContactNode(
@@ -155,12 +154,7 @@ class CaseLinker:
 
     def government(self, case: Case) -> tuple[str, str | None]:
         """The case's prefecture (required) and the government it is about (reported if unknown)."""
-        prefecture = self.governments.resolve(case.prefecture, case.source)
-        if prefecture is None:
-            raise LinkError(
-                f"{case.source.document}:{case.source.first_line}: "
-                f"unknown prefecture 「{case.prefecture}」"
-            )
+        prefecture = self.governments.prefecture(case.prefecture, case.source)
         return prefecture, self.governments.resolve(case.organisation_text, case.source)
 
     def named(self, case: Case, role: str, names: list[str]) -> list[str]:
@@ -251,7 +245,9 @@ def link_case(case: Case, linker: CaseLinker) -> CaseNode:
             OperationModeNode(
                 id=f"{case_id}/operation-mode/{i}",
                 label=mode.raw,
-                product_type=iris.code_concept("product-type", mode.product) if mode.product else None,
+                product_type=iris.code_concept("product-type", mode.product)
+                if mode.product
+                else None,
                 environment=iris.code_concept("environment", mode.environment)
                 if mode.environment
                 else None,
