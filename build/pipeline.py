@@ -28,10 +28,11 @@ from .cases.v2 import extract_case_collection_v2
 from .cases.v4 import CHAPTER1_DOCUMENT, TITLES_DOCUMENT, extract_v4_chapter1, extract_v4_titles
 from .corpus import SourceDocument, verify_corpus
 from .docs import write_ontology_docs
+from .exports import write_csv_exports
 from .linking import LinkedEntities, ReferenceFiles, link_corpus
 from .mapping import case_nodes, link_nodes, load_context, map_records, survey_nodes
 from .municipalities import MUNICIPALITIES_FILE
-from .publish import swap_into_place, write_checksums, write_dumps
+from .publish import NQUADS, swap_into_place, write_checksums, write_dumps
 from .records import Anomaly, LinkedSurvey, SurveyExtract
 from .sourcetext import read_source_lines
 from .survey import DOCUMENT_ID as SURVEY_DOCUMENT
@@ -219,6 +220,7 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
         staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
         try:
             triples = write_dumps(graphs, staging, base_iri)
+            csv_rows = write_csv_exports(staging / NQUADS, staging, base_iri)
             write_ontology_docs(graphs["ontology"], staging, base_iri)
             build_report = report.build_report(
                 documents,
@@ -229,6 +231,7 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
                 [Anomaly(**a) for a in json.loads((extracted / TYPOS_FILE).read_text("utf-8"))],
                 validation,
                 triples,
+                csv_rows,
             )
             report.write(build_report, staging)
             write_checksums(staging)

@@ -26,6 +26,7 @@ def build_report(
     typos: list[Anomaly],
     validation: ValidationReport,
     triples: dict[str, int],
+    csv_rows: dict[str, int],
 ) -> dict:
     """Everything a reader needs to trust (or question) the release."""
     rows = survey.rows_per_table()
@@ -77,6 +78,7 @@ def build_report(
             ],
         },
         "triples": {**triples, "total": sum(triples.values())},
+        "csv_rows": csv_rows,
     }
 
 
@@ -197,6 +199,8 @@ def to_markdown(report: dict) -> str:
     out += [f"- Warning: <{w['focus']}> {w['message']}" for w in report["shacl"]["warnings"]]
     out += ["", "## Triples per graph", ""]
     out += [f"- {name}: {count}" for name, count in report["triples"].items()]
+    out += ["", "## CSV exports (rows)", ""]
+    out += [f"- csv/{name}.csv: {count}" for name, count in report["csv_rows"].items()]
     return "\n".join(out) + "\n"
 
 

@@ -10,6 +10,7 @@ from rdflib import Dataset
 
 from dxkg.config import Paths
 from dxkg.pipeline.corpus import CorpusError
+from dxkg.pipeline.exports import TABLES
 from dxkg.pipeline.pipeline import CASE_EXTRACTORS, BuildError, run_build
 from dxkg.pipeline.publish import CHECKSUMS
 
@@ -26,7 +27,9 @@ def test_release_files_and_checksums(release):
     paths, _ = release
     assert sorted(release_files(paths.dist)) == sorted([
         "SHA256SUMS", "build-report.json", "build-report.md", "dxkg.nq", "dxkg.nt", "dxkg.ttl",
+        "dxkg.nq.gz", "dxkg.nt.gz", "dxkg.trig.gz", "dxkg.jsonld", "context.jsonld",
         "ontology/index.html", "ontology/dxkg.ttl",
+        *(f"csv/{name}.csv" for name in TABLES),
     ])
     for line in (paths.dist / CHECKSUMS).read_text().splitlines():
         digest, name = line.split("  ")
