@@ -26,6 +26,7 @@ from .cases.records import CaseCollectionExtract, LinkedCases
 from .cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
 from .cases.v2 import extract_case_collection_v2
 from .cases.v4 import CHAPTER1_DOCUMENT, TITLES_DOCUMENT, extract_v4_chapter1, extract_v4_titles
+from .catalogue import write_metadata
 from .corpus import SourceDocument, verify_corpus
 from .docs import write_ontology_docs
 from .exports import write_csv_exports
@@ -56,6 +57,7 @@ PREFECTURES_FILE = "reference/prefectures.csv"
 VENDOR_ALIASES_FILE = "reference/vendor-aliases.csv"
 TECHNOLOGY_GOLD_FILE = "reference/technology-gold.csv"
 TECHNOLOGIES_FILE = "schemes/technologies.ttl"
+CATALOGUE_FILE = "catalogue.toml"
 SUSPECTED_TYPOS_FILE = "reference/suspected-typos.csv"
 TYPOS_FILE = "suspected-typos.json"
 
@@ -221,6 +223,7 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
         try:
             triples = write_dumps(graphs, staging, base_iri)
             csv_rows = write_csv_exports(staging / NQUADS, staging, base_iri)
+            write_metadata(paths.mappings / CATALOGUE_FILE, staging, base_iri, documents, NQUADS)
             write_ontology_docs(graphs["ontology"], staging, base_iri)
             build_report = report.build_report(
                 documents,
