@@ -86,6 +86,14 @@ def _write_turtle(graph: Graph, path: Path) -> None:
     graph.serialize(path, format="turtle", encoding="utf-8")
 
 
+def licence_summary(settings_path: Path) -> dict[str, str]:
+    """The dataset's licence and the sources' attribution, for the report and the browser."""
+    settings = load_settings(settings_path)
+    return {
+        key: settings[key] for key in ("licence", "licence_name", "attribution_ja", "attribution_en")
+    }
+
+
 def load_settings(path: Path) -> dict:
     """The declared metadata of ``mappings/catalogue.toml``."""
     return tomllib.loads(path.read_text("utf-8"))

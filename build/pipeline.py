@@ -26,7 +26,7 @@ from .cases.records import CaseCollectionExtract, LinkedCases
 from .cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
 from .cases.v2 import extract_case_collection_v2
 from .cases.v4 import CHAPTER1_DOCUMENT, TITLES_DOCUMENT, extract_v4_chapter1, extract_v4_titles
-from .catalogue import write_metadata
+from .catalogue import licence_summary, write_metadata
 from .corpus import SourceDocument, verify_corpus
 from .docs import write_ontology_docs
 from .exports import write_csv_exports
@@ -236,6 +236,7 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
                 triples,
                 csv_rows,
             )
+            build_report["licence"] = licence_summary(paths.mappings / CATALOGUE_FILE)
             report.write(build_report, staging)
             write_checksums(staging)
             swap_into_place(staging, paths.dist)

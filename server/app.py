@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, render_template
 from pyoxigraph import RdfFormat, Store
 
-from . import ontology, sparql
+from . import ontology, release, sparql
 
 #: Largest request body accepted (a query, or a form holding one).
 MAX_REQUEST_BYTES = 1 << 20
@@ -30,6 +30,7 @@ def create_app(dist: Path) -> Flask:
     report = json.loads((dist / "build-report.json").read_text("utf-8"))
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(ontology.blueprint)
+    app.register_blueprint(release.blueprint)
 
     @app.get("/")
     def home() -> str:

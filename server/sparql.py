@@ -12,6 +12,8 @@ from pyoxigraph import (
     QuerySolutions,
     RdfFormat,
     Store,
+    parse,
+    serialize,
 )
 
 blueprint = Blueprint("sparql", __name__)
@@ -29,6 +31,18 @@ GRAPH_FORMATS = {
     "application/rdf+xml": RdfFormat.RDF_XML,
     "application/trig": RdfFormat.TRIG,
     "application/n-quads": RdfFormat.N_QUADS,
+}
+# W3C's IRIs for result formats, for the service description.
+FORMAT_IRIS = {
+    "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
+    "application/sparql-results+xml": "http://www.w3.org/ns/formats/SPARQL_Results_XML",
+    "text/csv": "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
+    "text/tab-separated-values": "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
+    "text/turtle": "http://www.w3.org/ns/formats/Turtle",
+    "application/n-triples": "http://www.w3.org/ns/formats/N-Triples",
+    "application/rdf+xml": "http://www.w3.org/ns/formats/RDF_XML",
+    "application/trig": "http://www.w3.org/ns/formats/TriG",
+    "application/n-quads": "http://www.w3.org/ns/formats/N-Quads",
 }
 FORMAT_ALIASES = {
     "json": "application/sparql-results+json",
@@ -76,7 +90,10 @@ def _allow_cross_origin(response: Response) -> Response:
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
-    """Answer a SPARQL query sent by GET, form POST or direct POST."""
+    """Answer a SPARQL query sent by GET, form POST or direct POST; describe the service
+    (SPARQL 1.1 Service Description) on a GET without a query."""
+    if request.method == "GET" and not request.args:
+        return service_description()
     query, default_graphs, named_graphs = read_request()
     check_query(query)
     store: Store = current_app.config["STORE"]
@@ -92,6 +109,34 @@ def sparql() -> Response:
     except ValueError as error:
         raise ProtocolError(400, f"invalid request: {error}") from None
     return serialise(result)
+
+
+def service_description() -> Response:
+    """The endpoint, its languages and formats, and its dataset, in the RDF format asked for."""
+    store: Store = current_app.config["STORE"]
+    endpoint = request.base_url
+    graphs = sorted(graph.value for graph in store.named_graphs())
+    lines = [
+        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
+        "@prefix void: <http://rdfs.org/ns/void#> .",
+        f"<{endpoint}#service> a sd:Service ;",
+        f"  sd:endpoint <{endpoint}> ;",
+        "  sd:supportedLanguage sd:SPARQL11Query ;",
+        "  sd:feature sd:UnionDefaultGraph ;",
+        "  sd:resultFormat "
+        + ", ".join(f"<{iri}>" for iri in FORMAT_IRIS.values())
+        + " ;",
+        "  sd:defaultDataset [ a sd:Dataset ;",
+        f"    sd:defaultGraph [ a sd:Graph ; void:triples {len(store)} ] ;",
+        *(f"    sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ] ;" for g in graphs),
+        "  ] .",
+    ]
+    media_type = choose_media_type(GRAPH_FORMATS)
+    turtle = ("\n".join(lines) + "\n").encode("utf-8")
+    body = serialize(parse(turtle, format=RdfFormat.TURTLE), format=GRAPH_FORMATS[media_type])
+    response = Response(body, mimetype=media_type)
+    response.vary.add("Accept")
+    return response
 
 
 def read_request() -> tuple[str, list[str], list[str]]:

@@ -75,7 +75,7 @@ def test_construct_as_turtle_and_format_override(server):
     "method, kwargs, status, message",
     [
         ("get", {"params": {"query": "SELEC ?x"}}, 400, "malformed query"),
-        ("get", {}, 400, "missing 'query'"),
+        ("get", {"params": {"default-graph-uri": "urn:x"}}, 400, "missing 'query'"),
         ("get", {"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than one"),
         ("post", {"data": {"update": "INSERT DATA { <a:b> <a:b> <a:b> }"}}, 403, "read-only"),
         ("post", {"data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-query"}}, 403, "read-only"),

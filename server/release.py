@@ -1,0 +1,68 @@
+"""The release's files over HTTP: downloads, the JSON-LD context, the catalogue and VoID.
+
+Only files the release lists in its ``SHA256SUMS`` are served, so no path can
+reach outside ``dist/`` or at a half-written file.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, send_file
+
+blueprint = Blueprint("release", __name__)
+
+MEDIA_TYPES = {
+    ".gz": "application/gzip",
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".csv": "text/csv",
+    ".nq": "application/n-quads",
+    ".nt": "application/n-triples",
+    ".json": "application/json",
+    ".md": "text/markdown",
+}
+
+
+@cache
+def published_files(dist: Path) -> frozenset[str]:
+    """The paths the release's checksum file lists, relative to ``dist``."""
+    lines = (dist / "SHA256SUMS").read_text("utf-8").splitlines()
+    return frozenset(line.split("  ", 1)[1] for line in lines if line)
+
+
+def _send(name: str) -> Response:
+    dist: Path = current_app.config["DIST"]
+    if name not in published_files(dist):
+        abort(404)
+    media_type = MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
+    response = send_file(dist / name, mimetype=media_type, conditional=True, etag=True)
+    if media_type.startswith("text/") or media_type == "application/ld+json":
+        response.mimetype = media_type  # werkzeug adds charset=utf-8 to text types
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.get("/download/<path:name>")
+def download(name: str) -> Response:
+    """A dump, export or metadata file of the release."""
+    return _send(name)
+
+
+@blueprint.get("/context.jsonld")
+def jsonld_context() -> Response:
+    """The JSON-LD context the JSON-LD dump refers to."""
+    return _send("context.jsonld")
+
+
+@blueprint.get("/.well-known/void")
+def void() -> Response:
+    """The VoID description (RFC 5785 well-known location, as the VoID guide proposes)."""
+    return _send("void.ttl")
+
+
+@blueprint.get("/catalog")
+def catalogue() -> Response:
+    """The DCAT-AP catalogue of the release."""
+    return _send("catalog.ttl")
