@@ -38,8 +38,6 @@ def _send(name: str) -> Response:
         abort(404)
     media_type = MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
     response = send_file(dist / name, mimetype=media_type, conditional=True, etag=True)
-    if media_type.startswith("text/") or media_type == "application/ld+json":
-        response.mimetype = media_type  # werkzeug adds charset=utf-8 to text types
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
