@@ -208,6 +208,21 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
     shutil.rmtree(work, ignore_errors=True)
     with timer.stage("extract"):
         extracted = extract_stage(paths.sources, work, paths.mappings / SUSPECTED_TYPOS_FILE)
+    return build_from_extracts(extracted, documents, paths, timer, base_iri)
+
+
+def build_from_extracts(
+    extracted: Path,
+    documents: dict[str, SourceDocument],
+    paths: Paths,
+    timer: StageTimer,
+    base_iri: str = DEFAULT_BASE_IRI,
+) -> dict:
+    """The stages after extraction, from the records in ``extracted``; see :func:`run_build`.
+
+    Separate so that a benchmark can feed the same stages a synthetic, larger extract.
+    """
+    work = paths.work
     with timer.stage("link"):
         linked = link_stage(extracted, documents, paths, work)
     with timer.stage("map"):
