@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import Store
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 
@@ -55,13 +55,13 @@ class Release:
 
 
 def write_metadata(
-    settings_path: Path,
+    settings: dict,
     folder: Path,
     base_iri: str,
     documents: dict[str, SourceDocument],
-    nquads: str,
-) -> list[str]:
-    """Write ``catalog.ttl`` and ``void.ttl`` into the release; returns the files described.
+    store: Store,
+) -> None:
+    """Write ``catalog.ttl`` and ``void.ttl`` into the release.
 
     Every dump of the release is described (not the catalogue itself, whose
     checksum it cannot contain, nor the ontology documentation).
@@ -74,11 +74,9 @@ def write_metadata(
         and path.parent.name != "ontology"
     )
     release = Release(folder, base_iri, files)
-    settings = load_settings(settings_path)
-    _write_turtle(void_graph(settings, release, folder / nquads), folder / VOID_FILE)
+    _write_turtle(void_graph(settings, release, store), folder / VOID_FILE)
     release = Release(folder, base_iri, [*files, VOID_FILE])
     _write_turtle(catalogue_graph(settings, release, documents), folder / CATALOGUE_FILE)
-    return release.files
 
 
 def _write_turtle(graph: Graph, path: Path) -> None:
@@ -86,11 +84,11 @@ def _write_turtle(graph: Graph, path: Path) -> None:
     graph.serialize(path, format="turtle", encoding="utf-8")
 
 
-def licence_summary(settings_path: Path) -> dict[str, str]:
+def licence_summary(settings: dict) -> dict[str, str]:
     """The dataset's licence and the sources' attribution, for the report and the browser."""
-    settings = load_settings(settings_path)
     return {
-        key: settings[key] for key in ("licence", "licence_name", "attribution_ja", "attribution_en")
+        key: settings[key]
+        for key in ("licence", "licence_name", "attribution_ja", "attribution_en")
     }
 
 
@@ -259,10 +257,9 @@ def _distribution(graph: Graph, release: Release, path: str, licence: URIRef) ->
     return node
 
 
-def void_graph(settings: dict, release: Release, nquads: Path) -> Graph:
-    """VoID of the merged graph: counts, class and property partitions, the e-Stat linkset."""
-    store = Store()
-    store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
+def void_graph(settings: dict, release: Release, store: Store) -> Graph:
+    """VoID of the release loaded in ``store``: counts, class and property partitions, the
+    e-Stat linkset."""
     base = release.base_iri
     graph = Graph()
     graph.bind("void", VOID)

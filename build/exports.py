@@ -12,7 +12,7 @@ import csv
 import io
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, Store
 
 CSV_FOLDER = "csv"
 
@@ -120,11 +120,10 @@ TABLES: dict[str, str] = {
 }
 
 
-def write_csv_exports(nquads: Path, out_dir: Path, base_iri: str) -> dict[str, int]:
-    """One CSV per table of :data:`TABLES` in ``out_dir/csv/``; returns rows per table."""
+def write_csv_exports(store: Store, out_dir: Path, base_iri: str) -> dict[str, int]:
+    """One CSV per table of :data:`TABLES` in ``out_dir/csv/``, queried from the release
+    loaded in ``store``; returns rows per table."""
     prefixes = PREFIXES.format(base=base_iri)
-    store = Store()
-    store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
     folder = out_dir / CSV_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     rows_per_table = {}

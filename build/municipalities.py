@@ -14,13 +14,12 @@ candidates, and a prefecture given as context must agree with the name.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from dxkg.pipeline.text import match_key
+from .text import FoldedText, match_key, nfkc
 
 #: The table, relative to the ``mappings/`` folder (see ``Paths.mappings``).
 MUNICIPALITIES_FILE = "reference/municipalities.csv"
@@ -207,7 +206,8 @@ class MunicipalityTable:
         suffix shared across a list of prefectures (鳥取・岡山・広島県) is expanded.
         """
         context = self._context(prefecture)
-        normalised, origin = _normalise_with_origin(text)
+        folded = FoldedText.of(text, _fold)
+        normalised, origin = folded.folded, folded.origin
         mentions: list[Mention] = []
         position = 0
         while position < len(normalised):
@@ -257,7 +257,7 @@ class MunicipalityTable:
         self,
         text: str,
         normalised: str,
-        origin: list[int],
+        origin: tuple[int, ...],
         start: int,
         end: int,
         context: LocalGovernment | None,
@@ -272,7 +272,7 @@ class MunicipalityTable:
         return Mention(surface, first, last, resolution)
 
     def _elided_prefectures(
-        self, text: str, normalised: str, origin: list[int], mention: Mention, start: int
+        self, text: str, normalised: str, origin: tuple[int, ...], mention: Mention, start: int
     ) -> list[Mention]:
         """鳥取・岡山・広島県: the short forms before a prefecture that share its suffix."""
         government = mention.resolution.government
@@ -317,18 +317,10 @@ def _codes(governments: Iterable[LocalGovernment]) -> tuple[str, ...]:
     return tuple(sorted(government.code for government in governments))
 
 
-def _normalise_with_origin(text: str) -> tuple[str, list[int]]:
-    """NFKC and the variant fold per character, with each output character's source index.
-
-    Unlike :func:`name_key` whitespace is kept, since in running text it separates names.
-    """
-    normalised: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = unicodedata.normalize("NFKC", char).translate(_VARIANTS)
-        normalised.append(folded)
-        origin.extend([index] * len(folded))
-    return "".join(normalised), origin
+def _fold(char: str) -> str:
+    """NFKC and the variant fold of one character; unlike :func:`name_key` whitespace is
+    kept, since in running text it separates names."""
+    return nfkc(char).translate(_VARIANTS)
 
 
 def _is_hiragana(char: str) -> bool:

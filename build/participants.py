@@ -22,12 +22,11 @@ How a note is read:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Literal, NamedTuple, Protocol
 
 from .records import Record
-from .text import match_key
+from .text import FoldedText, match_key
 
 Scope = Literal["all", "some", "except", "counted", "unspecified"]
 
@@ -208,19 +207,13 @@ class _Note:
     """
 
     def __init__(self, note: str) -> None:
-        self.original = note
-        folded: list[str] = []
-        self._origin: list[int] = []
-        for index, char in enumerate(note):
-            piece = unicodedata.normalize("NFKC", char)
-            folded.append(piece)
-            self._origin.extend([index] * len(piece))
-        self.folded = "".join(folded)
+        self.text = FoldedText.of(note)
+        self.folded = self.text.folded
         self.current, self.prospective = _split_by_tense(self.folded)
 
     def verbatim(self, start: int, end: int) -> str:
         """The original text behind folded positions ``start:end``."""
-        return self.original[self._origin[start] : self._origin[end - 1] + 1]
+        return self.text.verbatim(start, end)
 
 
 def _split_by_tense(folded: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyoxigraph import RdfFormat, Store
 from rdflib import Graph
 
 from dxkg.config import DEFAULT_BASE_IRI, Paths
@@ -26,7 +27,7 @@ from .cases.records import CaseCollectionExtract, LinkedCases
 from .cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
 from .cases.v2 import extract_case_collection_v2
 from .cases.v4 import CHAPTER1_DOCUMENT, TITLES_DOCUMENT, extract_v4_chapter1, extract_v4_titles
-from .catalogue import licence_summary, write_metadata
+from .catalogue import licence_summary, load_settings, write_metadata
 from .corpus import SourceDocument, verify_corpus
 from .docs import write_ontology_docs
 from .exports import write_csv_exports
@@ -160,7 +161,9 @@ def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Graph]:
     """
     linked = LinkedSurvey.model_validate_json((linked_path / "survey.json").read_text("utf-8"))
     cases = LinkedCases.model_validate_json((linked_path / "cases.json").read_text("utf-8"))
-    entities = LinkedEntities.model_validate_json((linked_path / "entities.json").read_text("utf-8"))
+    entities = LinkedEntities.model_validate_json(
+        (linked_path / "entities.json").read_text("utf-8")
+    )
     context = load_context(paths.mappings / SURVEY_CONTEXT)
     cases_context = load_context(paths.mappings / CASES_CONTEXT)
     links_context = load_context(paths.mappings / LINKS_CONTEXT)
@@ -174,7 +177,9 @@ def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Graph]:
             for document in CASE_EXTRACTORS
         },
         "municipalities": map_records(entities.governments, links_context),
-        "organisations": map_records([*entities.organisations, *entities.departments], links_context),
+        "organisations": map_records(
+            [*entities.organisations, *entities.departments], links_context
+        ),
         "links": map_records(link_nodes(entities), links_context),
         "metadata": map_records(linked.documents, context),
         "ontology": Graph().parse(paths.ontology / ONTOLOGY_FILE, format="turtle"),
@@ -233,12 +238,17 @@ def build_from_extracts(
             raise BuildError("the graph does not conform to the shapes\n" + validation.summary())
     with timer.stage("publish"):
         paths.dist.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=paths.dist.name + ".staging-", dir=paths.dist.parent))
+        staging = Path(
+            tempfile.mkdtemp(prefix=paths.dist.name + ".staging-", dir=paths.dist.parent)
+        )
         staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
         try:
             triples = write_dumps(graphs, staging, base_iri)
-            csv_rows = write_csv_exports(staging / NQUADS, staging, base_iri)
-            write_metadata(paths.mappings / CATALOGUE_FILE, staging, base_iri, documents, NQUADS)
+            release = Store()  # the release as published, queried for the CSV and VoID
+            release.bulk_load(path=str(staging / NQUADS), format=RdfFormat.N_QUADS)
+            csv_rows = write_csv_exports(release, staging, base_iri)
+            settings = load_settings(paths.mappings / CATALOGUE_FILE)
+            write_metadata(settings, staging, base_iri, documents, release)
             write_ontology_docs(graphs["ontology"], staging, base_iri)
             build_report = report.build_report(
                 documents,
@@ -251,7 +261,7 @@ def build_from_extracts(
                 triples,
                 csv_rows,
             )
-            build_report["licence"] = licence_summary(paths.mappings / CATALOGUE_FILE)
+            build_report["licence"] = licence_summary(settings)
             report.write(build_report, staging)
             write_checksums(staging)
             swap_into_place(staging, paths.dist)

@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
 from .records import Record
+from .text import FoldedText, nfkc
 
 _LATIN = re.compile(r"[0-9a-z]")
 
@@ -42,33 +41,14 @@ class TechnologyMatch(Record):
     label: str
 
 
-@dataclass(frozen=True)
-class KeyedText:
-    """A text's comparison key, with the position in the text of every key character."""
-
-    text: str
-    key: str
-    origin: tuple[int, ...]
-
-    @classmethod
-    def of(cls, text: str) -> KeyedText:
-        key: list[str] = []
-        origin: list[int] = []
-        for index, char in enumerate(text):
-            for folded in unicodedata.normalize("NFKC", char).casefold():
-                if not folded.isspace():
-                    key.append(folded)
-                    origin.append(index)
-        return cls(text, "".join(key), tuple(origin))
-
-    def verbatim(self, start: int, end: int) -> str:
-        """The source text behind the key span ``[start, end)``."""
-        return self.text[self.origin[start] : self.origin[end - 1] + 1]
+def _key_fold(char: str) -> str:
+    """One character's share of a comparison key: NFKC, case-folded, no whitespace."""
+    return "".join(c for c in nfkc(char).casefold() if not c.isspace())
 
 
 def surface_key(label: str) -> str:
-    """The comparison key of a label: what ``KeyedText.of(label).key`` gives."""
-    return KeyedText.of(label).key
+    """The comparison key of a label, as texts are keyed for matching."""
+    return FoldedText.of(label, _key_fold).folded
 
 
 class TechnologyTagger:
@@ -117,12 +97,12 @@ class TechnologyTagger:
         """Every technology label in ``text``, leftmost-longest, not overlapping."""
         if not text:
             return []
-        keyed = KeyedText.of(text)
+        keyed = FoldedText.of(text, _key_fold)
         found = []
         position = 0
-        while match := self.pattern.search(keyed.key, position):
+        while match := self.pattern.search(keyed.folded, position):
             start, end = match.span()
-            if _touches_latin(keyed.key, start, end):
+            if _touches_latin(keyed.folded, start, end):
                 position = start + 1
                 continue
             concept, notation, label = self.labels[match.group()]

@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -31,7 +30,7 @@ from dxkg.config import PROJECT_ROOT
 
 from .cases.fields import PLACEHOLDERS
 from .records import Record
-from .text import collapse_spaced_capitals
+from .text import collapse_spaced_capitals, nfkc
 
 Role = Literal["provider", "participant"]
 LegalFormPosition = Literal["prefix", "suffix", "none"]
@@ -346,7 +345,7 @@ def _branch(name: str) -> str | None:
 # -- keys --------------------------------------------------------------------
 
 _NFKC_FORMS = sorted(
-    {unicodedata.normalize("NFKC", form) for form in _JAPANESE_FORMS}, key=len, reverse=True
+    {nfkc(form) for form in _JAPANESE_FORMS}, key=len, reverse=True
 )
 _NFKC_FORM = re.compile("|".join(re.escape(form) for form in _NFKC_FORMS))
 _FOLDED = re.compile(r"[\s・·]+")
@@ -363,7 +362,7 @@ def organisation_key(name: str) -> str:
     branch office removed, middle dots and whitespace removed, Latin case-folded:
     株式会社NTTデータ, NTTデータ and ＮＴＴデータ株式会社 all give ``nttデータ``.
     """
-    text = collapse_spaced_capitals(unicodedata.normalize("NFKC", name)).strip()
+    text = collapse_spaced_capitals(nfkc(name)).strip()
     text = _ENGLISH_FORM.sub("", text).rstrip(" ,、")
     branch = _branch(text)
     if branch:
@@ -380,7 +379,7 @@ def tidy_label(name: str) -> str:
     ``株式会社 北見コンピューター・ビジネス`` → ``株式会社北見コンピューター・ビジネス``.
     Spaces inside a name (``LINE WORKS``, ``アマゾン ウェブ サービス``) stay.
     """
-    text = collapse_spaced_capitals(unicodedata.normalize("NFKC", name)).strip()
+    text = collapse_spaced_capitals(nfkc(name)).strip()
     text = re.sub(rf"\s*({_NFKC_FORM.pattern})\s*", r"\1", text)
     text = _SCRIPT_GAP.sub("", text)
     return re.sub(r"\s+", " ", text).strip()

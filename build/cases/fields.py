@@ -8,12 +8,12 @@ normalised value next to it; none corrects what was printed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 from itertools import pairwise
 
 from japanera import ERA_DATA_GENERAL
 
+from ..text import nfkc
 from .records import CostStatus, Environment, OperationMode, Product, TaxBasis
 
 PLACEHOLDERS = {"－", "—", "-", "‐", "－円", "-円", "—円", "―"}
@@ -21,11 +21,6 @@ LEGAL_FORMS = ("株式会社", "合同会社", "有限会社", "一般社団法�
 
 _BULLET = re.compile(r"^(?:\s*(?:-|○|➤|▶|\uf0d8)\s*)+")
 _EMPHASIS = re.compile(r"\*\*")
-
-
-def nfkc(text: str) -> str:
-    """NFKC, for matching only: ``ＩＣＴ`` → ``ICT``, ``⼯`` → ``工``, U+3000 → space."""
-    return unicodedata.normalize("NFKC", text)
 
 
 def clean_line(line: str) -> str:
@@ -94,7 +89,9 @@ _ERA_NAMES = "|".join(sorted((re.escape(k) for k in _ERAS), key=len, reverse=Tru
 
 def _date_pattern(p: str) -> str:
     """A year, optionally with fiscal-year mark, month and day; group names prefixed by p."""
-    year = rf"(?:(?P<{p}era>{_ERA_NAMES})\s*(?P<{p}year>元|\d{{1,2}})|(?P<{p}western>(?:19|20)\d\d))"
+    year = (
+        rf"(?:(?P<{p}era>{_ERA_NAMES})\s*(?P<{p}year>元|\d{{1,2}})|(?P<{p}western>(?:19|20)\d\d))"
+    )
     day = rf"(?:\.|(?<=月))(?P<{p}day>\d{{1,2}})日?"
     month = rf"(?:年|\.)(?P<{p}month>\d{{1,2}})月?(?:{day})?"
     return rf"{year}(?:(?P<{p}fy>年度)|{month}|年)?"
@@ -187,7 +184,9 @@ def wareki_date(text: str) -> str | None:
 
 # -- population --------------------------------------------------------------
 
-_POPULATION = re.compile(r"(?P<place>[^\s【】]*?)人口\s*[：:]\s*(?P<figure>[\d.,]+)\s*(?P<unit>万人|人)")
+_POPULATION = re.compile(
+    r"(?P<place>[^\s【】]*?)人口\s*[：:]\s*(?P<figure>[\d.,]+)\s*(?P<unit>万人|人)"
+)
 
 
 def parse_population(text: str) -> tuple[str, int, str] | None:
@@ -204,7 +203,9 @@ def parse_population(text: str) -> tuple[str, int, str] | None:
 
 # -- organisations -----------------------------------------------------------
 
-_PREFECTURE = re.compile(r"^(?P<prefecture>北海道|東京都|大阪府|京都府|[^都道府県]+?県)(?P<rest>.*)$")
+_PREFECTURE = re.compile(
+    r"^(?P<prefecture>北海道|東京都|大阪府|京都府|[^都道府県]+?県)(?P<rest>.*)$"
+)
 
 
 def split_organisation(text: str) -> tuple[str, str | None]:
@@ -223,7 +224,6 @@ OPEN_BRACKETS, CLOSE_BRACKETS = "（(「『【［[", "）)」』】］]"
 def bracket_depth(text: str) -> int:
     """How many brackets the text leaves open (negative: closes more than it opens)."""
     return sum(c in OPEN_BRACKETS for c in text) - sum(c in CLOSE_BRACKETS for c in text)
-
 
 
 def split_outside_brackets(text: str, separators: str) -> list[str]:
