@@ -119,6 +119,19 @@ class GovernmentRegistry:
             resolution = self.table.resolve(name)
         return self._record(resolution, name, prefecture, span)
 
+    def mentions(
+        self, texts: list[str | None], span: SourceSpan, prefecture: str | None = None
+    ) -> list[str]:
+        """The governments named in a record's free texts (each once, in order of first
+        mention); names found but not resolved are reported like any other."""
+        found = (
+            self._record(mention.resolution, mention.surface, prefecture, span)
+            for text in texts
+            if text
+            for mention in self.table.find_mentions(text, prefecture)
+        )
+        return [iri for iri in dict.fromkeys(found) if iri]
+
     def _record(
         self,
         resolution: Resolution,

@@ -145,7 +145,8 @@ class SurveyLinker:
             self.anomalies.append(anomaly)
         return concept
 
-    def _common(self, row: SurveyRow, label: str) -> dict:
+    def _common(self, row: SurveyRow, label: str, texts: list[str | None]) -> dict:
+        """The fields every row has; ``texts`` are its free texts, searched for governments."""
         return {
             "id": iris.survey_row(row.table, row.row),
             "label": label,
@@ -153,6 +154,7 @@ class SurveyLinker:
             "row": row.row,
             "category": iris.category(row.table, row.category),
             "reported_by": self.governments.prefecture(row.prefecture, row.source),
+            "mentioned_governments": self.governments.mentions(texts, row.source, row.prefecture),
             "status": self._decode("implementation-status", row.status, row.source),
             "status_text": row.status.text,
             "duplicate_of": (
@@ -162,7 +164,7 @@ class SurveyLinker:
         }
 
     def _initiative(self, row: AiRpaUse) -> LinkedInitiative:
-        common = self._common(row, row.name)
+        common = self._common(row, row.name, [row.method, row.note])
         return LinkedInitiative(
             **common,
             type="Initiative",
@@ -174,7 +176,7 @@ class SurveyLinker:
         )
 
     def _shared_system(self, row: SharedSystemUse) -> LinkedSharedSystem:
-        common = self._common(row, row.name)
+        common = self._common(row, row.name, [row.business])
         participation = parse_participation(row.note, row.prefecture)
         return LinkedSharedSystem(
             **common,
@@ -210,7 +212,7 @@ class SurveyLinker:
         return [iri for iri in dict.fromkeys(found) if iri]
 
     def _role(self, row: DigitalTalent) -> LinkedRole:
-        common = self._common(row, row.title)
+        common = self._common(row, row.title, [row.background, row.duties])
         return LinkedRole(
             **common,
             type="Role",
@@ -224,7 +226,7 @@ class SurveyLinker:
         )
 
     def _organization(self, row: DxOrganisation) -> LinkedOrganization:
-        common = self._common(row, row.name)
+        common = self._common(row, row.name, [row.composition, row.remit])
         return LinkedOrganization(
             **common,
             type="Organization",

@@ -234,6 +234,7 @@ class LinkedSurveyRow(Record):
     row: int
     category: str
     reported_by: str
+    mentioned_governments: list[str]
     status: str
     status_text: str
     duplicate_of: str | None

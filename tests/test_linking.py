@@ -39,7 +39,7 @@ def ask(dataset: Store, query: str) -> list:
 def test_every_government_name_resolves_or_is_reported(linking):
     governments = linking["governments"]
     assert governments["unresolved_names"] == []
-    assert governments["resolved_names"] > 900  # every row, case and note that names one
+    assert governments["resolved_names"] > 1000  # every row, case, note and free text naming one
     assert governments["referenced_by_kind"]["Prefecture"] == 47
 
 
@@ -133,3 +133,12 @@ def test_joint_systems(linking):
         ("統合宛名システム / 団体内統合宛名システム", 3),
         ("自治体情報セキュリティクラウド", 2),
     ]
+
+
+def test_governments_named_in_free_text_are_linked(dataset):
+    rows = ask(dataset, """
+        SELECT ?code WHERE {
+          <https://dxkg.example.org/id/case/v2-1-10> dxkg:mentionsGovernment/dxkg:localGovernmentCode ?code .
+        }""")
+    # 都城市's case names the cities it learnt from, 養父市 (兵庫県) and 柳井市 (山口県)
+    assert {"282227", "352128"} <= {code for (code,) in rows}

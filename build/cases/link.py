@@ -204,6 +204,11 @@ def link_case(case: Case, linker: CaseLinker) -> CaseNode:
         prefecture=prefecture,
         municipality=government,
         municipality_name=case.municipality,
+        mentioned_governments=linker.governments.mentions(
+            [*case.point, case.overview, case.effects, *(a.answer for a in case.interview)],
+            case.source,
+            case.prefecture,
+        ),
         population_class=iris.code_concept("population-size", case.population_class)
         if case.population_class
         else None,

@@ -310,6 +310,7 @@ class CaseNode(Record):
     prefecture: str
     municipality: str | None
     municipality_name: str | None
+    mentioned_governments: list[str]
     population_class: str | None
     population_label_text: str | None
     page_count: int
