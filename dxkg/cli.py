@@ -89,15 +89,50 @@ def validate(dist: Path | None) -> None:
 @DIST_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
-@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
-def serve(dist: Path | None, host: str, port: int, workers: int) -> None:
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None,
+    help="Worker processes (default: two per core, plus one).",
+)
+@click.option(
+    "--query-timeout", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+    help="Seconds a SPARQL query may run before it is stopped.",
+)
+@click.option(
+    "--row-limit", type=click.IntRange(min=1), default=10_000, show_default=True,
+    help="Most rows in one SPARQL answer; a cut is announced in the headers.",
+)
+@click.option(
+    "--allow-service", "allowed_services", multiple=True, metavar="IRI",
+    help="An endpoint queries may call with SERVICE (repeatable; none by default).",
+)
+@click.option(
+    "--sparql-endpoint", metavar="URL", default=None,
+    help="Answer queries from this remote SPARQL endpoint instead of the embedded store.",
+)
+def serve(
+    dist: Path | None,
+    host: str,
+    port: int,
+    workers: int | None,
+    query_timeout: float,
+    row_limit: int,
+    allowed_services: tuple[str, ...],
+    sparql_endpoint: str | None,
+) -> None:
     """Serve the release in dist/: SPARQL endpoint at /sparql (gunicorn, read-only)."""
     from dxkg.web.serve import serve as run_server
+    from dxkg.web.settings import EndpointSettings
 
     paths = _paths(dist)
     if not (paths.dist / "dxkg.nq").is_file():
         raise click.ClickException(f"no release in {paths.dist}: run `dxkg build` first")
-    run_server(paths.dist, host=host, port=port, workers=workers)
+    settings = EndpointSettings(
+        query_timeout=query_timeout,
+        row_limit=row_limit,
+        allowed_services=frozenset(allowed_services),
+        remote_endpoint=sparql_endpoint,
+    )
+    run_server(paths.dist, settings, host=host, port=port, workers=workers)
 
 
 @main.command()

@@ -6,26 +6,26 @@ import json
 from pathlib import Path
 
 from flask import Flask, render_template
-from pyoxigraph import RdfFormat, Store
 
 from . import ontology, release, sparql
-
-#: Largest request body accepted (a query, or a form holding one).
-MAX_REQUEST_BYTES = 1 << 20
-
-
-def load_store(dist: Path) -> Store:
-    """An in-memory store holding the release's named graphs."""
-    store = Store()
-    store.bulk_load(path=str(dist / "dxkg.nq"), format=RdfFormat.N_QUADS)
-    return store
+from .engines import EmbeddedEngine, Engine, RemoteEngine
+from .settings import EndpointSettings
 
 
-def create_app(dist: Path) -> Flask:
+def create_engine(dist: Path, settings: EndpointSettings) -> Engine:
+    """The remote endpoint if one is set, else the release's dump in an embedded store."""
+    if settings.remote_endpoint:
+        return RemoteEngine(settings.remote_endpoint)
+    return EmbeddedEngine(dist / "dxkg.nq")
+
+
+def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     """The application serving the release in ``dist``."""
+    settings = settings or EndpointSettings()
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    app.config["STORE"] = load_store(dist)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.config["ENDPOINT"] = settings
+    app.config["ENGINE"] = create_engine(dist, settings)
     app.config["DIST"] = dist
     report = json.loads((dist / "build-report.json").read_text("utf-8"))
     app.register_blueprint(sparql.blueprint)

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
 from .app import create_app
+from .settings import EndpointSettings
+
+#: gunicorn's own ceiling for the request line: longer GET queries get 414 and
+#: should be sent by POST, whose body may be up to ``max_request_bytes``.
+MAX_REQUEST_LINE = 8190
+
+
+def default_workers() -> int:
+    """gunicorn's advice for synchronous workers: two per core, plus one."""
+    return 2 * (os.cpu_count() or 1) + 1
 
 
 class _Gunicorn(BaseApplication):
     """gunicorn with its settings given in code instead of a config file."""
 
-    def __init__(self, dist: Path, options: dict) -> None:
+    def __init__(self, dist: Path, settings: EndpointSettings, options: dict) -> None:
         self.dist = dist
+        self.settings = settings
         self.options = options
         super().__init__()
 
@@ -22,17 +34,25 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        # Each worker builds its own store after the fork: the store is not shared.
-        return create_app(self.dist)
+        # Each worker builds its own store after the fork, and forks its own query process.
+        return create_app(self.dist, self.settings)
 
 
-def serve(dist: Path, host: str = "127.0.0.1", port: int = 8080, workers: int = 2) -> None:
+def serve(
+    dist: Path,
+    settings: EndpointSettings,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    workers: int | None = None,
+) -> None:
     """Serve ``dist`` on ``host:port`` until interrupted."""
     options = {
         "bind": f"{host}:{port}",
-        "workers": workers,
+        "workers": workers or default_workers(),
         "accesslog": "-",
-        "timeout": 60,
+        # A worker is only declared hung well after its query's own time limit.
+        "timeout": int(settings.query_timeout) + 30,
         "graceful_timeout": 5,
+        "limit_request_line": MAX_REQUEST_LINE,
     }
-    _Gunicorn(dist, options).run()
+    _Gunicorn(dist, settings, options).run()

@@ -1,80 +1,33 @@
-"""The SPARQL 1.1 Protocol endpoint: one route, read-only, over a pyoxigraph store."""
+"""The SPARQL 1.1 Protocol endpoint: one read-only route in front of an engine.
+
+The route reads the operation (GET, urlencoded POST or direct POST), refuses
+updates and SERVICE calls outside the allow-list, negotiates the output format
+for each kind of result, and hands a :class:`~.executor.Job` to the engine,
+which applies the time and row limits. Answers say in headers how many rows
+they hold and whether the row limit cut them.
+"""
 
 from __future__ import annotations
 
-import re
+from functools import cache
 
 from flask import Blueprint, Response, current_app, request
-from pyoxigraph import (
-    NamedNode,
-    QueryBoolean,
-    QueryResultsFormat,
-    QuerySolutions,
-    RdfFormat,
-    Store,
-    parse,
-    serialize,
-)
+from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
+from pyparsing import ParseException
+from rdflib.plugins.sparql.parser import parseUpdate
+from werkzeug.exceptions import HTTPException
+
+from .engines import Engine
+from .errors import ProtocolError
+from .executor import Job
+from .federation import check_services
+from .results import FORMAT_ALIASES, GRAPH_FORMATS, RESULTS_FORMATS, Answer
+from .settings import EndpointSettings
 
 blueprint = Blueprint("sparql", __name__)
 
-RESULTS_FORMATS = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-    "application/json": QueryResultsFormat.JSON,
-}
-GRAPH_FORMATS = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/trig": RdfFormat.TRIG,
-    "application/n-quads": RdfFormat.N_QUADS,
-}
-# W3C's IRIs for result formats, for the service description.
-FORMAT_IRIS = {
-    "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
-    "application/sparql-results+xml": "http://www.w3.org/ns/formats/SPARQL_Results_XML",
-    "text/csv": "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
-    "text/tab-separated-values": "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
-    "text/turtle": "http://www.w3.org/ns/formats/Turtle",
-    "application/n-triples": "http://www.w3.org/ns/formats/N-Triples",
-    "application/rdf+xml": "http://www.w3.org/ns/formats/RDF_XML",
-    "application/trig": "http://www.w3.org/ns/formats/TriG",
-    "application/n-quads": "http://www.w3.org/ns/formats/N-Quads",
-}
-FORMAT_ALIASES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "ntriples": "application/n-triples",
-    "nt": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
-    "trig": "application/trig",
-    "nquads": "application/n-quads",
-}
-
-# Strings, IRIs and comments are removed before looking for keywords, so that
-# 「SERVICE」 inside a literal or an IRI does not count.
-_NOT_CODE = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
-)
-_SERVICE = re.compile(r"(?<![?$:\w])SERVICE\b", re.IGNORECASE)
-_UPDATE = re.compile(
-    r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE
-)
-
-
-class ProtocolError(Exception):
-    """A request the protocol says to refuse, with its HTTP status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
+#: Response headers about the row limit, readable by scripts in browsers too.
+ROW_HEADERS = ("Result-Rows", "Result-Row-Limit", "Result-Truncated", "X-SPARQL-MaxRows")
 
 
 @blueprint.errorhandler(ProtocolError)
@@ -82,9 +35,19 @@ def _protocol_error(error: ProtocolError) -> Response:
     return Response(str(error) + "\n", status=error.status, mimetype="text/plain")
 
 
+@blueprint.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> Response:
+    # e.g. 413 from a body over the size limit: a one-line message, not an HTML page.
+    return Response(
+        f"{error.name}: {error.description}\n", status=error.code, mimetype="text/plain"
+    )
+
+
 @blueprint.after_request
 def _allow_cross_origin(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Expose-Headers"] = ", ".join(ROW_HEADERS)
     return response
 
 
@@ -94,48 +57,43 @@ def sparql() -> Response:
     (SPARQL 1.1 Service Description) on a GET without a query."""
     if request.method == "GET" and not request.args:
         return service_description()
+    settings: EndpointSettings = current_app.config["ENDPOINT"]
     query, default_graphs, named_graphs = read_request()
-    check_query(query)
-    store: Store = current_app.config["STORE"]
+    check_services(query, settings.allowed_services)
+    job = Job(
+        query=query,
+        base_iri=request.base_url,
+        default_graphs=tuple(default_graphs),
+        named_graphs=tuple(named_graphs),
+        results_media_type=negotiate(RESULTS_FORMATS),
+        graph_media_type=negotiate(GRAPH_FORMATS),
+        row_limit=settings.row_limit,
+    )
     try:
-        result = store.query(
-            query,
-            use_default_graph_as_union=not default_graphs,
-            default_graph=[NamedNode(g) for g in default_graphs] or None,
-            named_graphs=[NamedNode(g) for g in named_graphs] or None,
-        )
-    except SyntaxError as error:
-        raise ProtocolError(400, f"malformed query: {error}") from None
-    except ValueError as error:
-        raise ProtocolError(400, f"invalid request: {error}") from None
-    return serialise(result)
+        answer = engine().run(job, settings.query_timeout)
+    except ProtocolError as error:
+        if error.status == 400 and is_update(query):
+            raise ProtocolError(403, "this endpoint is read-only: updates are refused") from None
+        raise
+    return answer_response(answer, settings.row_limit)
 
 
-def service_description() -> Response:
-    """The endpoint, its languages and formats, and its dataset, in the RDF format asked for."""
-    store: Store = current_app.config["STORE"]
-    endpoint = request.base_url
-    graphs = sorted(graph.value for graph in store.named_graphs())
-    lines = [
-        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
-        "@prefix void: <http://rdfs.org/ns/void#> .",
-        f"<{endpoint}#service> a sd:Service ;",
-        f"  sd:endpoint <{endpoint}> ;",
-        "  sd:supportedLanguage sd:SPARQL11Query ;",
-        "  sd:feature sd:UnionDefaultGraph ;",
-        "  sd:resultFormat "
-        + ", ".join(f"<{iri}>" for iri in FORMAT_IRIS.values())
-        + " ;",
-        "  sd:defaultDataset [ a sd:Dataset ;",
-        f"    sd:defaultGraph [ a sd:Graph ; void:triples {len(store)} ] ;",
-        *(f"    sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ] ;" for g in graphs),
-        "  ] .",
-    ]
-    media_type = choose_media_type(GRAPH_FORMATS)
-    turtle = ("\n".join(lines) + "\n").encode("utf-8")
-    body = serialize(parse(turtle, format=RdfFormat.TURTLE), format=GRAPH_FORMATS[media_type])
-    response = Response(body, mimetype=media_type)
+def engine() -> Engine:
+    """The application's query engine."""
+    return current_app.config["ENGINE"]
+
+
+def answer_response(answer: Answer, row_limit: int) -> Response:
+    """The HTTP response for an answer, with its row-limit headers."""
+    response = Response(answer.body, mimetype=answer.media_type)
     response.vary.add("Accept")
+    if answer.rows is not None:
+        response.headers["Result-Rows"] = str(answer.rows)
+        response.headers["Result-Row-Limit"] = str(row_limit)
+        response.headers["Result-Truncated"] = "true" if answer.truncated else "false"
+        if answer.truncated:
+            # The header Virtuoso sends on a cut result, which some clients look for.
+            response.headers["X-SPARQL-MaxRows"] = str(row_limit)
     return response
 
 
@@ -149,10 +107,9 @@ def read_request() -> tuple[str, list[str], list[str]]:
         queries = params.getlist("query")
     elif request.mimetype == "application/sparql-query":
         params = request.args
-        try:
-            queries = [request.get_data().decode("utf-8")]
-        except UnicodeDecodeError:
-            raise ProtocolError(400, "the query body is not UTF-8") from None
+        queries = [_utf8_body()]
+    elif request.mimetype == "application/sparql-update":
+        raise ProtocolError(403, "this endpoint is read-only: updates are refused")
     else:
         raise ProtocolError(415, f"unsupported media type {request.mimetype!r} for a query")
     if "update" in params:
@@ -164,37 +121,87 @@ def read_request() -> tuple[str, list[str], list[str]]:
     return queries[0], params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
 
 
-def check_query(query: str) -> None:
-    """Refuse updates and federated queries before they reach the store."""
-    code = _NOT_CODE.sub(" ", query)
-    if _SERVICE.search(code):
-        raise ProtocolError(403, "SERVICE (federated query) is not allowed on this endpoint")
-    if _UPDATE.search(code) and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", code, re.IGNORECASE):
-        raise ProtocolError(403, "this endpoint is read-only: updates are refused")
+def _utf8_body() -> str:
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"the query must be sent in UTF-8, not {charset}")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the query body is not UTF-8") from None
 
 
-def serialise(result) -> Response:
-    """Serialise a result in the format asked for by ``format`` or ``Accept``."""
-    formats = RESULTS_FORMATS if isinstance(result, (QuerySolutions, QueryBoolean)) else GRAPH_FORMATS
-    media_type = choose_media_type(formats)
-    body = result.serialize(format=formats[media_type])
+def is_update(text: str) -> bool:
+    """True if ``text`` parses as SPARQL Update (asked only after it failed as a query)."""
+    try:
+        parseUpdate(text)
+    except (ParseException, ValueError, RecursionError):
+        return False
+    return True
+
+
+def negotiate(formats: dict) -> str | None:
+    """The media type to answer in (werkzeug's q-value parser), or None if none fits.
+
+    ``format=`` overrides ``Accept``; an unknown ``format`` fits nothing.
+    """
+    requested = request.values.get("format")
+    if requested:
+        media_type = FORMAT_ALIASES.get(requested, requested)
+        return media_type if media_type in formats else None
+    accept = request.accept_mimetypes
+    if not accept or accept.best in ("*/*", None):
+        return next(iter(formats))
+    return accept.best_match(list(formats))
+
+
+def service_description() -> Response:
+    """The endpoint, its languages and formats, and its dataset, in the RDF format asked for."""
+    media_type = negotiate(GRAPH_FORMATS)
+    if media_type is None:
+        raise ProtocolError(
+            406, f"the service description is offered as {', '.join(GRAPH_FORMATS)}"
+        )
+    turtle = _service_description_turtle(request.base_url, _graph_sizes())
+    body = serialize(parse(turtle, format=RdfFormat.TURTLE), format=GRAPH_FORMATS[media_type])
     response = Response(body, mimetype=media_type)
     response.vary.add("Accept")
     return response
 
 
-def choose_media_type(formats: dict) -> str:
-    """Negotiate with werkzeug's q-value parser; ``format=`` overrides ``Accept``."""
-    requested = request.values.get("format")
-    if requested:
-        media_type = FORMAT_ALIASES.get(requested, requested)
-        if media_type in formats:
-            return media_type
-        raise ProtocolError(406, f"format {requested!r} is not available for this result")
-    if not request.accept_mimetypes or request.accept_mimetypes.best in ("*/*", None):
-        return next(iter(formats))
-    best = request.accept_mimetypes.best_match(list(formats))
-    if best is None:
-        offered = ", ".join(formats)
-        raise ProtocolError(406, f"none of the accepted media types is available; offered: {offered}")
-    return best
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+
+
+def _graph_sizes() -> tuple[tuple[str, int], ...]:
+    sizes = current_app.config.get("GRAPH_SIZES")
+    if sizes is None:
+        settings: EndpointSettings = current_app.config["ENDPOINT"]
+        answer = engine().run(Job(GRAPH_SIZES), settings.query_timeout)
+        solutions = parse_query_results(answer.body, QueryResultsFormat.JSON)
+        sizes = tuple((row["g"].value, int(row["n"].value)) for row in solutions)
+        current_app.config["GRAPH_SIZES"] = sizes
+    return sizes
+
+
+@cache
+def _service_description_turtle(endpoint: str, graph_sizes: tuple[tuple[str, int], ...]) -> bytes:
+    result_formats = [RESULTS_FORMATS[m] for m in RESULTS_FORMATS if m != "application/json"]
+    iris = [f.iri for f in result_formats] + [f.iri for f in GRAPH_FORMATS.values()]
+    lines = [
+        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
+        "@prefix void: <http://rdfs.org/ns/void#> .",
+        f"<{endpoint}#service> a sd:Service ;",
+        f"  sd:endpoint <{endpoint}> ;",
+        "  sd:supportedLanguage sd:SPARQL11Query ;",
+        "  sd:feature sd:UnionDefaultGraph ;",
+        "  sd:resultFormat " + ", ".join(f"<{iri}>" for iri in iris) + " ;",
+        "  sd:defaultDataset [ a sd:Dataset ;",
+        f"    sd:defaultGraph [ a sd:Graph ; void:triples {sum(n for _, n in graph_sizes)} ] ;",
+        *(
+            f"    sd:namedGraph [ a sd:NamedGraph ; sd:name <{graph}> ;"
+            f" sd:graph [ a sd:Graph ; void:triples {n} ] ] ;"
+            for graph, n in graph_sizes
+        ),
+        "  ] .",
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")

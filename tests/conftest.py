@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
+from servers import endpoint_server
 
 from dxkg.config import PROJECT_ROOT, Paths
 from dxkg.pipeline.cases.records import CaseCollectionExtract
@@ -19,6 +15,9 @@ from dxkg.pipeline.records import SurveyExtract
 from dxkg.pipeline.survey import DOCUMENT_ID, extract_survey
 
 SOURCES = PROJECT_ROOT / "sources"
+#: The engines the endpoint tests run against: the release in dxkg's own store,
+#: and the same release in an oxigraph server that dxkg queries as a remote endpoint.
+ENGINE_MODES = ["embedded", "remote"]
 
 
 @pytest.fixture(scope="session")
@@ -40,42 +39,14 @@ def release(tmp_path_factory) -> tuple[Paths, dict]:
     return paths, run_build(paths, echo=lambda _: None)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def server(release) -> Iterator[str]:
-    """``dxkg serve`` on 127.0.0.1 over the release; stopped after the session."""
+@pytest.fixture(scope="session", params=ENGINE_MODES)
+def server(request, release, tmp_path_factory) -> Iterator[str]:
+    """``dxkg serve`` on 127.0.0.1 over the release, once with the embedded store and
+    once in front of an oxigraph server; stopped after the tests that use it."""
     paths, _ = release
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dxkg", "serve", "--dist", str(paths.dist), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, process)
+    workdir = tmp_path_factory.mktemp(f"server-{request.param}")
+    with endpoint_server(request.param, paths.dist, workdir) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode()}")
-        try:
-            if requests.get(base + "/", timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not come up")
 
 
 @pytest.fixture()

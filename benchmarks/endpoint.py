@@ -1,0 +1,207 @@
+"""dxkg's SPARQL endpoint against oxigraph's server and an rdflib endpoint, in one run.
+
+Run: .venv/bin/pip install --constraint requirements.lock -e '.[bench]'
+     .venv/bin/python benchmarks/endpoint.py [--seconds 15] [--clients 4]
+
+Starts, on 127.0.0.1 and over the same release (``dist/``, built if missing):
+
+- ``dxkg serve`` (gunicorn, embedded pyoxigraph store, default workers and limits);
+- ``oxigraph serve-read-only --union-default-graph`` (PyPI package ``oxigraph``);
+- rdflib-endpoint on uvicorn (``benchmarks/rdflib_server.py``).
+
+Each is driven in turn by the same closed-loop load generator: ``--clients``
+processes, each sending the fixed query mix (lookup by IRI, label search, a
+two-hop aggregate, DESCRIBE, a list page) round-robin for ``--seconds`` after a
+short warm-up, one request at a time over its own HTTP session. It prints
+throughput, p50 and p99 latency per server and per query kind, and the ratios.
+The load generator shares the machine's cores with the server under test, the
+same for all three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from contextlib import ExitStack
+from pathlib import Path
+
+import requests
+from pyoxigraph import RdfFormat, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from servers import dxkg_server, free_port, oxigraph_server, running
+
+PREFIXES = """PREFIX dxkg: <https://dxkg.example.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+SEARCH_TERMS = ["RPA", "AI", "システム", "チャット", "窓口", "オンライン", "電子", "データ"]
+ACCEPT = {"Accept": "application/sparql-results+json, text/turtle;q=0.9"}
+
+
+def query_mix(dump: Path) -> list[tuple[str, str]]:
+    """(kind, query) pairs: the mix, parameterised with entities of the release."""
+    store = Store()
+    store.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
+    entities = [
+        row["s"].value
+        for row in store.query(
+            PREFIXES + "SELECT ?s WHERE { { ?s a dxkg:Initiative } UNION { ?s a dxkg:CaseStudy } } "
+            "ORDER BY ?s",
+            use_default_graph_as_union=True,
+        )
+    ][::25]
+    mix = []
+    for n, entity in enumerate(entities):
+        term = SEARCH_TERMS[n % len(SEARCH_TERMS)]
+        mix += [
+            ("lookup", f"SELECT ?p ?o WHERE {{ <{entity}> ?p ?o }}"),
+            (
+                "label search",
+                PREFIXES + "SELECT ?s ?label WHERE { ?s rdfs:label ?label "
+                f'FILTER (CONTAINS(STR(?label), "{term}")) }} LIMIT 20',
+            ),
+            (
+                "2-hop aggregate",
+                PREFIXES + "SELECT ?prefecture (COUNT(DISTINCT ?technology) AS ?n) "
+                "WHERE { ?initiative dxkg:reportedBy ?prefecture ; dxkg:usesTechnology ?technology . "
+                "?technology skos:prefLabel ?label } GROUP BY ?prefecture ORDER BY DESC(?n) ?prefecture",
+            ),
+            ("describe", f"DESCRIBE <{entity}>"),
+            (
+                "list page",
+                PREFIXES + "SELECT ?s ?label WHERE { ?s a dxkg:CaseStudy ; rdfs:label ?label } "
+                f"ORDER BY ?label ?s LIMIT 20 OFFSET {20 * (n % 8)}",
+            ),
+        ]
+    return mix
+
+
+def client(endpoint: str, mix: list, offset: int, warmup: float, seconds: float, out) -> None:
+    """One closed-loop client: (kind, seconds, ok) per request after the warm-up."""
+    session = requests.Session()
+    samples, n = [], offset
+    start = time.monotonic()
+    measure_from, stop = start + warmup, start + warmup + seconds
+    while (now := time.monotonic()) < stop:
+        kind, query = mix[n % len(mix)]
+        n += 1
+        response = session.post(endpoint, data={"query": query}, headers=ACCEPT, timeout=60)
+        elapsed = time.monotonic() - now
+        if now >= measure_from:
+            samples.append((kind, elapsed, response.status_code == 200))
+    out.put(samples)
+
+
+def drive(endpoint: str, mix: list, clients: int, seconds: float, warmup: float = 2.0) -> dict:
+    """Run ``clients`` client processes against ``endpoint``; throughput and latencies."""
+    queue = multiprocessing.Queue()
+    workers = [
+        multiprocessing.Process(
+            target=client, args=(endpoint, mix, k * len(mix) // clients, warmup, seconds, queue)
+        )
+        for k in range(clients)
+    ]
+    for worker in workers:
+        worker.start()
+    samples = [sample for _ in workers for sample in queue.get()]
+    for worker in workers:
+        worker.join()
+    by_kind = defaultdict(list)
+    for kind, elapsed, _ in samples:
+        by_kind[kind].append(elapsed)
+    return {
+        "requests": len(samples),
+        "errors": sum(not ok for *_, ok in samples),
+        "throughput": len(samples) / seconds,
+        "p50": percentile([s[1] for s in samples], 50),
+        "p99": percentile([s[1] for s in samples], 99),
+        "kinds": {kind: percentile(times, 50) for kind, times in sorted(by_kind.items())},
+    }
+
+
+def percentile(values: list[float], p: int) -> float:
+    """The p-th percentile in milliseconds."""
+    if len(values) < 2:
+        return 1000 * values[0] if values else float("nan")
+    return 1000 * statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    args = parser.parse_args()
+    if not (args.dist / "dxkg.nq").is_file():
+        subprocess.run(
+            [sys.executable, "-m", "dxkg", "build", "--dist", str(args.dist)], check=True
+        )
+    dump = args.dist / "dxkg.nq"
+    mix = query_mix(dump)
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch, ExitStack() as servers:
+        endpoints = {
+            "dxkg": servers.enter_context(dxkg_server(args.dist)) + "/sparql",
+            "oxigraph": servers.enter_context(oxigraph_server(dump, Path(scratch))),
+        }
+        port = free_port()
+        rdflib_command = [
+            sys.executable,
+            str(ROOT / "benchmarks" / "rdflib_server.py"),
+            str(dump),
+            str(port),
+        ]
+        rdflib = f"http://127.0.0.1:{port}/sparql"
+        servers.enter_context(running(rdflib_command, rdflib + "?query=ASK%7B%7D", timeout=300))
+        endpoints["rdflib-endpoint"] = rdflib
+        for name, endpoint in endpoints.items():
+            results[name] = drive(endpoint, mix, args.clients, args.seconds)
+            print(f"{name}: {results[name]['requests']} requests", file=sys.stderr)
+    print_table(results, args)
+
+
+def print_table(results: dict, args) -> None:
+    dxkg = results["dxkg"]
+    print(
+        f"\nquery mix of {len(dxkg['kinds'])} kinds, {args.clients} clients, "
+        f"{args.seconds:g} s per server, 127.0.0.1\n"
+    )
+    print(
+        "| server | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | dxkg ÷ server |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        ratio = dxkg["throughput"] / r["throughput"] if r["throughput"] else float("inf")
+        print(
+            f"| {name} | {r['requests']} | {r['errors']} | {r['throughput']:.1f} | "
+            f"{r['p50']:.1f} | {r['p99']:.1f} | {ratio:.2f}× |"
+        )
+    print("\np50 per query kind (ms):\n")
+    kinds = list(dxkg["kinds"])
+    print("| server | " + " | ".join(kinds) + " |")
+    print("|---|" + "---:|" * len(kinds))
+    for name, r in results.items():
+        print(
+            f"| {name} | "
+            + " | ".join(f"{r['kinds'].get(k, float('nan')):.1f}" for k in kinds)
+            + " |"
+        )
+    print(
+        "\n"
+        + json.dumps(
+            {name: {k: v for k, v in r.items() if k != "kinds"} for name, r in results.items()}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Real servers for the end-to-end tests and the benchmarks: started on 127.0.0.1, always stopped.
+
+- ``dxkg serve`` over a release (the embedded engine, or a remote one);
+- an ``oxigraph`` server (PyPI package ``oxigraph``) holding the same dump, with the
+  union of the named graphs as its default graph, as dxkg's embedded store has.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import requests
+
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running(command: list[str], probe: str, timeout: float = 60) -> Iterator[subprocess.Popen]:
+    """Start ``command``, wait until ``probe`` answers, and stop it on exit."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_until_up(probe, process, timeout)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> None:
+    """Poll ``url`` until it answers 200; fail with the server's stderr if it exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode()}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up within {timeout} s")
+
+
+@contextmanager
+def dxkg_server(dist: Path, *options: str, port: int | None = None) -> Iterator[str]:
+    """``dxkg serve`` over ``dist`` with extra command-line ``options``; yields its base URL."""
+    port = port or free_port()
+    command = [sys.executable, "-m", "dxkg", "serve", "--dist", str(dist), "--port", str(port)]
+    with running(command + list(options), f"http://127.0.0.1:{port}/"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def oxigraph_server(dump: Path, workdir: Path, *options: str) -> Iterator[str]:
+    """``oxigraph serve-read-only`` over ``dump`` loaded into a store in ``workdir``;
+    yields the URL of its SPARQL query endpoint."""
+    store = workdir / "oxigraph-store"
+    shutil.rmtree(store, ignore_errors=True)
+    subprocess.run(
+        [str(OXIGRAPH), "load", "--location", str(store), "--file", str(dump)],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    command = [
+        str(OXIGRAPH),
+        "serve-read-only",
+        "--location",
+        str(store),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+        *options,
+    ]
+    endpoint = f"http://127.0.0.1:{port}/query"
+    try:
+        with running(command, endpoint + "?query=ASK%7B%7D"):
+            yield endpoint
+    finally:
+        shutil.rmtree(store, ignore_errors=True)
+
+
+@contextmanager
+def endpoint_server(
+    mode: str, dist: Path, workdir: Path, *options: str, port: int | None = None
+) -> Iterator[str]:
+    """dxkg over ``dist`` answering from its embedded store (``mode="embedded"``) or
+    from an oxigraph server holding the same dump (``mode="remote"``)."""
+    if mode == "embedded":
+        with dxkg_server(dist, *options, port=port) as base:
+            yield base
+    else:
+        with ExitStack() as stack:
+            remote = stack.enter_context(oxigraph_server(dist / "dxkg.nq", workdir))
+            yield stack.enter_context(
+                dxkg_server(dist, "--sparql-endpoint", remote, *options, port=port)
+            )

@@ -1,0 +1,69 @@
+"""The query process: answers, errors, and a time limit that stops the work."""
+
+import os
+import time
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+from dxkg.web.errors import ProtocolError
+from dxkg.web.executor import Job, QueryProcess
+
+# A three-way cross product of 400 triples: 64 million rows to count, minutes of work.
+PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture()
+def process():
+    store = Store()
+    for n in range(400):
+        store.add(
+            Quad(
+                NamedNode(f"https://example.org/s{n}"),
+                NamedNode("https://example.org/p"),
+                Literal(n),
+            )
+        )
+    process = QueryProcess(store)
+    yield process
+    process.close()
+
+
+def test_answers_come_from_the_child(process):
+    answer = process.run(
+        Job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", results_media_type="text/csv"), 5
+    )
+    assert answer.body.split() == [b"n", b"400"]
+    assert process.child_pid not in (None, os.getpid())
+
+
+@pytest.mark.parametrize(
+    "query, status, message",
+    [("SELEC ?x", 400, "malformed query"), ("CONSTRUCT WHERE { ?s ?p ?o }", 406, "media types")],
+)
+def test_failures_carry_a_status(process, query, status, message):
+    with pytest.raises(ProtocolError) as failure:
+        process.run(Job(query, graph_media_type=None), 5)
+    assert failure.value.status == status and message in str(failure.value)
+
+
+def test_the_time_limit_kills_the_work_and_the_next_query_runs_at_once(process):
+    process.run(Job("ASK {}"), 5)
+    child = process.child_pid
+    started = time.monotonic()
+    with pytest.raises(ProtocolError) as stopped:
+        process.run(Job(PATHOLOGICAL), timeout=0.5)
+    assert stopped.value.status == 503 and "time limit" in str(stopped.value)
+    assert time.monotonic() - started < 2
+    assert not os.path.exists(f"/proc/{child}"), "the evaluating process is gone"
+    started = time.monotonic()
+    assert process.run(Job("ASK { ?s ?p 7 }"), 5).body == b'{"head":{},"boolean":true}'
+    assert time.monotonic() - started < 1
+    assert process.child_pid != child
+
+
+def test_a_child_that_dies_is_replaced(process):
+    process.run(Job("ASK {}"), 5)
+    os.kill(process.child_pid, 9)
+    time.sleep(0.1)
+    assert process.run(Job("ASK {}"), 5).body == b'{"head":{},"boolean":true}'
