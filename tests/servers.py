@@ -53,8 +53,8 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> None:
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
-            time.sleep(0.2)
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)  # not listening yet, or its workers are still loading
     raise RuntimeError(f"{url} did not come up within {timeout} s")
 
 
