@@ -8,8 +8,10 @@ know which one answered. The time limit is enforced here, on our side, in both.
 from __future__ import annotations
 
 import ast
+import json
 import time
 import urllib.error
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -83,9 +85,9 @@ class RemoteEngine:
             client.addDefaultGraph(graph)
         for graph in job.named_graphs:
             client.addNamedGraph(graph)
-        media_type, body = self._fetch(client, timeout)
+        media_type, body, remote_cap = self._fetch(client, timeout)
         try:
-            return serialise_capped(
+            answer = serialise_capped(
                 _parse(media_type, body),
                 job.results_media_type,
                 job.graph_media_type,
@@ -99,11 +101,15 @@ class RemoteEngine:
             raise ProtocolError(
                 502, f"the remote endpoint sent an unreadable result: {error}"
             ) from None
+        if remote_cap is not None and not answer.truncated:
+            # The store cut the result itself (Virtuoso's ResultSetMaxRows): say so.
+            answer = replace(answer, cut_at=remote_cap)
+        return answer
 
     def close(self) -> None:
         """Nothing to release: each query opens its own connection."""
 
-    def _fetch(self, client: SPARQLWrapper, timeout: float) -> tuple[str, bytes]:
+    def _fetch(self, client: SPARQLWrapper, timeout: float) -> tuple[str, bytes, int | None]:
         started = time.monotonic()
         try:
             response = client.query().response
@@ -128,17 +134,39 @@ class RemoteEngine:
             raise ProtocolError(503, f"the query was stopped after the time limit of {timeout:g} s")
         if len(body) > MAX_REMOTE_BYTES:
             raise ProtocolError(502, "the remote endpoint's result is larger than dxkg reads")
-        return response.headers.get_content_type(), body
+        return response.headers.get_content_type(), body, _announced_cap(response.headers)
+
+
+def _announced_cap(headers) -> int | None:
+    """The row limit a store says it applied (Virtuoso's ``X-SPARQL-MaxRows``)."""
+    value = headers.get("X-SPARQL-MaxRows")
+    return int(value) if value and value.strip().isdigit() else None
 
 
 def _parse(media_type: str, body: bytes):
     results_format = QueryResultsFormat.from_media_type(media_type)
+    if results_format == QueryResultsFormat.JSON and b'"bnode"' in body:
+        body = _with_plain_blank_node_labels(body)
     if results_format is not None:
         return parse_query_results(body, results_format)
     graph_format = RdfFormat.from_media_type(media_type)
     if graph_format is None:
         raise ProtocolError(502, f"the remote endpoint answered in an unexpected {media_type}")
     return parse(body, format=graph_format)
+
+
+def _with_plain_blank_node_labels(body: bytes) -> bytes:
+    """SPARQL JSON results with blank node labels that pyoxigraph accepts.
+
+    Virtuoso labels blank nodes ``nodeID://b10007``, which is not a valid label;
+    the label only has to be consistent within the result, so it is hex-encoded.
+    """
+    results = json.loads(body)
+    for binding in results.get("results", {}).get("bindings", []):
+        for term in binding.values():
+            if term.get("type") == "bnode":
+                term["value"] = "b" + term["value"].encode("utf-8").hex()
+    return json.dumps(results).encode("utf-8")
 
 
 def _remote_message(error: SPARQLWrapperException) -> str:

@@ -65,8 +65,12 @@ class Answer:
     body: bytes
     #: Solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) in the body; None for ASK.
     rows: int | None = None
-    #: True when the result had more rows than the limit and was cut there.
-    truncated: bool = False
+    #: The limit that cut the result (ours, or a remote store's), None if complete.
+    cut_at: int | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.cut_at is not None
 
 
 @dataclass(frozen=True)
@@ -102,11 +106,12 @@ def serialise_capped(
         kept = rows[:row_limit]
         solutions = parse_query_results(_as_tsv(variables, kept), QueryResultsFormat.TSV)
         body = solutions.serialize(format=RESULTS_FORMATS[media_type])
-        return Answer(media_type, body, len(kept), len(rows) > row_limit)
+        return Answer(media_type, body, len(kept), row_limit if len(rows) > row_limit else None)
     media_type = _require(graph_media_type)
     triples = list(islice(result, row_limit + 1))
     body = serialize(triples[:row_limit], format=GRAPH_FORMATS[media_type])
-    return Answer(media_type, body, min(len(triples), row_limit), len(triples) > row_limit)
+    cut_at = row_limit if len(triples) > row_limit else None
+    return Answer(media_type, body, min(len(triples), row_limit), cut_at)
 
 
 def _require(media_type: str | None) -> str:

@@ -93,7 +93,7 @@ def answer_response(answer: Answer, row_limit: int) -> Response:
         response.headers["Result-Truncated"] = "true" if answer.truncated else "false"
         if answer.truncated:
             # The header Virtuoso sends on a cut result, which some clients look for.
-            response.headers["X-SPARQL-MaxRows"] = str(row_limit)
+            response.headers["X-SPARQL-MaxRows"] = str(answer.cut_at)
     return response
 
 

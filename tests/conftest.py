@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import endpoint_server
 
 from dxkg.config import PROJECT_ROOT, Paths
 from dxkg.pipeline.cases.records import CaseCollectionExtract
 from dxkg.pipeline.pipeline import CASE_EXTRACTORS, run_build
 from dxkg.pipeline.records import SurveyExtract
 from dxkg.pipeline.survey import DOCUMENT_ID, extract_survey
+from servers import endpoint_server
 
 SOURCES = PROJECT_ROOT / "sources"
 #: The engines the endpoint tests run against: the release in dxkg's own store,
@@ -40,12 +40,11 @@ def release(tmp_path_factory) -> tuple[Paths, dict]:
 
 
 @pytest.fixture(scope="session", params=ENGINE_MODES)
-def server(request, release, tmp_path_factory) -> Iterator[str]:
+def server(request, release) -> Iterator[str]:
     """``dxkg serve`` on 127.0.0.1 over the release, once with the embedded store and
     once in front of an oxigraph server; stopped after the tests that use it."""
     paths, _ = release
-    workdir = tmp_path_factory.mktemp(f"server-{request.param}")
-    with endpoint_server(request.param, paths.dist, workdir) as base:
+    with endpoint_server(request.param, paths.dist) as base:
         yield base
 
 

@@ -2,7 +2,9 @@
 
 - ``dxkg serve`` over a release (the embedded engine, or a remote one);
 - an ``oxigraph`` server (PyPI package ``oxigraph``) holding the same dump, with the
-  union of the named graphs as its default graph, as dxkg's embedded store has.
+  union of the named graphs as its default graph, as dxkg's embedded store has:
+  either loaded with ``oxigraph load`` and served read-only (the benchmarks), or
+  started empty and filled with ``dxkg publish`` (the tests of the remote engine).
 """
 
 from __future__ import annotations
@@ -98,17 +100,42 @@ def oxigraph_server(dump: Path, workdir: Path, *options: str) -> Iterator[str]:
 
 
 @contextmanager
-def endpoint_server(
-    mode: str, dist: Path, workdir: Path, *options: str, port: int | None = None
-) -> Iterator[str]:
+def published_oxigraph(dist: Path) -> Iterator[str]:
+    """An empty in-memory ``oxigraph serve`` filled by ``dxkg publish`` through the Graph
+    Store Protocol; yields the URL of its SPARQL query endpoint."""
+    port = free_port()
+    command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    base = f"http://127.0.0.1:{port}"
+    with running(command, base + "/query?query=ASK%7B%7D"):
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "dxkg",
+                "publish",
+                "--dist",
+                str(dist),
+                "--endpoint",
+                base + "/store",
+                "--query-endpoint",
+                base + "/query",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        yield base + "/query"
+
+
+@contextmanager
+def endpoint_server(mode: str, dist: Path, *options: str, port: int | None = None) -> Iterator[str]:
     """dxkg over ``dist`` answering from its embedded store (``mode="embedded"``) or
-    from an oxigraph server holding the same dump (``mode="remote"``)."""
+    from an oxigraph server the release was published into (``mode="remote"``)."""
     if mode == "embedded":
         with dxkg_server(dist, *options, port=port) as base:
             yield base
     else:
         with ExitStack() as stack:
-            remote = stack.enter_context(oxigraph_server(dist / "dxkg.nq", workdir))
+            remote = stack.enter_context(published_oxigraph(dist))
             yield stack.enter_context(
                 dxkg_server(dist, "--sparql-endpoint", remote, *options, port=port)
             )

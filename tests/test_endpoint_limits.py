@@ -21,7 +21,7 @@ PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }
 
 
 @pytest.fixture(scope="module", params=ENGINE_MODES)
-def limited(request, release, tmp_path_factory):
+def limited(request, release):
     """A server with a short time limit, a small row limit, and itself on the allow-list."""
     paths, _ = release
     port = free_port()
@@ -36,8 +36,7 @@ def limited(request, release, tmp_path_factory):
         "--allow-service",
         own_endpoint,
     ]
-    workdir = tmp_path_factory.mktemp(f"limits-{request.param}")
-    with endpoint_server(request.param, paths.dist, workdir, *options, port=port) as base:
+    with endpoint_server(request.param, paths.dist, *options, port=port) as base:
         yield base
 
 

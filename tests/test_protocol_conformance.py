@@ -52,7 +52,7 @@ def outcomes(request, release, tmp_path_factory):
     paths, _ = release
     workdir = tmp_path_factory.mktemp(f"protocol-{mode}")
     dist = conformance_release(paths.dist, workdir / "dist")
-    with endpoint_server(mode, dist, workdir) as base:
+    with endpoint_server(mode, dist) as base:
         results = {test.id: run(test, base + "/sparql") for test in TESTS}
     report_dir = Path(os.environ.get("DXKG_REPORT_DIR") or workdir)
     report_dir.mkdir(parents=True, exist_ok=True)

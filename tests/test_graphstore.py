@@ -1,0 +1,114 @@
+"""`dxkg publish`: the release into a real oxigraph server through the Graph Store Protocol."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+import requests
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+
+from dxkg.pipeline.graphstore import canonical_lines
+from servers import OXIGRAPH, free_port, running
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def test_integer_subtypes_compare_as_stores_keep_them():
+    subject, predicate = NamedNode("https://example.org/s"), NamedNode("https://example.org/p")
+    given = Triple(subject, predicate, Literal("05", datatype=NamedNode(XSD + "positiveInteger")))
+    stored = Triple(subject, predicate, Literal("5", datatype=NamedNode(XSD + "integer")))
+    assert canonical_lines([given]) == canonical_lines([stored])
+    decimal = Triple(subject, predicate, Literal("5", datatype=NamedNode(XSD + "decimal")))
+    assert canonical_lines([decimal]) != canonical_lines([stored])
+
+
+@pytest.fixture()
+def oxigraph():
+    """An empty read-write oxigraph server; yields its base URL."""
+    base = f"http://127.0.0.1:{free_port()}"
+    command = [str(OXIGRAPH), "serve", "--bind", base.removeprefix("http://")]
+    with running(command, base + "/query?query=ASK%7B%7D"):
+        yield base
+
+
+def dxkg_publish(dist, base: str, *options: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "dxkg", "publish", "--dist", str(dist)]
+    command += ["--endpoint", base + "/store", *options]
+    return subprocess.run(command, capture_output=True, text=True)
+
+
+def graph_sizes(base: str) -> dict[str, int]:
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    response = requests.post(
+        base + "/query",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    rows = response.json()["results"]["bindings"]
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+@pytest.mark.e2e
+def test_dry_run_publish_verify_and_republish(release, oxigraph):
+    paths, _ = release
+    dump_sizes = Counter(
+        quad.graph_name.value
+        for quad in parse(path=str(paths.dist / "dxkg.nq"), format=RdfFormat.N_QUADS)
+    )
+    dry = dxkg_publish(paths.dist, oxigraph, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert f"would change: 10 graphs, +{sum(dump_sizes.values())} −0 triples" in dry.stdout
+    assert graph_sizes(oxigraph) == {}, "a dry run writes nothing"
+
+    first = dxkg_publish(paths.dist, oxigraph, "--query-endpoint", oxigraph + "/query")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("replaced") == 10 and "published and verified" in first.stdout
+    assert graph_sizes(oxigraph) == dict(dump_sizes)
+
+    again = dxkg_publish(paths.dist, oxigraph)
+    assert again.stdout.count("kept") == 10 and "+0 −0 triples" in again.stdout
+
+
+@pytest.mark.e2e
+def test_a_changed_graph_is_shown_and_replaced(release, oxigraph):
+    paths, _ = release
+    assert dxkg_publish(paths.dist, oxigraph).returncode == 0
+    graph = "https://dxkg.example.org/graph/metadata"
+    stale = '<https://example.org/s> <https://example.org/p> "stale" .\n'
+    requests.post(
+        oxigraph + "/store",
+        params={"graph": graph},
+        data=stale.encode(),
+        headers={"Content-Type": "application/n-triples"},
+    ).raise_for_status()
+    dry = dxkg_publish(paths.dist, oxigraph, "--dry-run")
+    assert f"would  <{graph}>" in dry.stdout and "(+0 −1)" in dry.stdout
+    assert "+0 −1 triples" in dry.stdout
+    fixed = dxkg_publish(paths.dist, oxigraph)
+    assert f"replaced  <{graph}>" in fixed.stdout and fixed.stdout.count("kept") == 9
+    assert dxkg_publish(paths.dist, oxigraph, "--dry-run").stdout.count("same") == 10
+
+
+@pytest.mark.e2e
+def test_a_store_that_refuses_gives_a_clear_error(release, oxigraph):
+    paths, _ = release
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dxkg",
+            "publish",
+            "--dist",
+            str(paths.dist),
+            "--endpoint",
+            oxigraph + "/no-such-service",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 1
+    assert "Error: PUT <https://dxkg.example.org/graph/" in refused.stderr
+    assert "/no-such-service: 404" in refused.stderr
