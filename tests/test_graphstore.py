@@ -108,6 +108,7 @@ def test_a_store_that_refuses_gives_a_clear_error(release, oxigraph):
         ],
         capture_output=True,
         text=True,
+        check=False,
     )
     assert refused.returncode == 1
     assert "Error: PUT <https://dxkg.example.org/graph/" in refused.stderr
