@@ -20,46 +20,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from endpoint import ROOT, drive, query_mix
 
-from servers import OXIGRAPH, dxkg_server, free_port, running
-
-
-def publish(dist: Path, store: str, query: str, *auth: str) -> float:
-    """Seconds ``dxkg publish`` takes to load and verify the release."""
-    started = time.monotonic()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dxkg",
-            "publish",
-            "--dist",
-            str(dist),
-            "--endpoint",
-            store,
-            "--query-endpoint",
-            query,
-            *auth,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return time.monotonic() - started
-
-
-@contextmanager
-def oxigraph(dist: Path):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    with running(command, base + "/query?query=ASK%7B%7D"):
-        yield base + "/query", publish(dist, base + "/store", base + "/query")
+from servers import dxkg_server, free_port, publish_release, published_oxigraph
 
 
 @contextmanager
@@ -72,7 +39,7 @@ def virtuoso(dist: Path, folder: Path):
         auth = ("--user", "dba", "--password", "dba", "--auth", "digest")
         yield (
             base + "/sparql",
-            publish(dist, base + "/sparql-graph-crud-auth", base + "/sparql", *auth),
+            publish_release(dist, base + "/sparql-graph-crud-auth", base + "/sparql", *auth),
         )
     finally:
         subprocess.run([script, "stop", str(folder)], check=False)
@@ -87,7 +54,10 @@ def main() -> None:
     mix = query_mix(args.dist / "dxkg.nq")
     results = {}
     with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
-        stores = {"embedded": (None, None), "oxigraph": stack.enter_context(oxigraph(args.dist))}
+        stores = {
+            "embedded": (None, None),
+            "oxigraph": stack.enter_context(published_oxigraph(args.dist)),
+        }
         if shutil.which("virtuoso-t"):
             stores["virtuoso"] = stack.enter_context(
                 virtuoso(args.dist, Path(scratch) / "virtuoso")

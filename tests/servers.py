@@ -99,31 +99,38 @@ def oxigraph_server(dump: Path, workdir: Path, *options: str) -> Iterator[str]:
         shutil.rmtree(store, ignore_errors=True)
 
 
+def publish_release(dist: Path, store: str, query_endpoint: str, *options: str) -> float:
+    """Run ``dxkg publish`` into a Graph Store endpoint; the seconds it took."""
+    started = time.monotonic()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dxkg",
+            "publish",
+            "--dist",
+            str(dist),
+            "--endpoint",
+            store,
+            "--query-endpoint",
+            query_endpoint,
+            *options,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return time.monotonic() - started
+
+
 @contextmanager
-def published_oxigraph(dist: Path) -> Iterator[str]:
+def published_oxigraph(dist: Path) -> Iterator[tuple[str, float]]:
     """An empty in-memory ``oxigraph serve`` filled by ``dxkg publish`` through the Graph
-    Store Protocol; yields the URL of its SPARQL query endpoint."""
+    Store Protocol; yields the URL of its SPARQL query endpoint and the load time."""
     port = free_port()
     command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     base = f"http://127.0.0.1:{port}"
     with running(command, base + "/query?query=ASK%7B%7D"):
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "dxkg",
-                "publish",
-                "--dist",
-                str(dist),
-                "--endpoint",
-                base + "/store",
-                "--query-endpoint",
-                base + "/query",
-            ],
-            check=True,
-            capture_output=True,
-        )
-        yield base + "/query"
+        yield base + "/query", publish_release(dist, base + "/store", base + "/query")
 
 
 @contextmanager
@@ -135,7 +142,7 @@ def endpoint_server(mode: str, dist: Path, *options: str, port: int | None = Non
             yield base
     else:
         with ExitStack() as stack:
-            remote = stack.enter_context(published_oxigraph(dist))
+            remote, _ = stack.enter_context(published_oxigraph(dist))
             yield stack.enter_context(
                 dxkg_server(dist, "--sparql-endpoint", remote, *options, port=port)
             )
