@@ -34,10 +34,6 @@ class Engine(Protocol):
         """Answer ``job`` within ``timeout`` seconds or raise a ProtocolError."""
         ...
 
-    def close(self) -> None:
-        """Release processes or connections."""
-        ...
-
 
 class EmbeddedEngine:
     """The release's dump loaded into an in-memory pyoxigraph store."""
@@ -50,10 +46,6 @@ class EmbeddedEngine:
     def run(self, job: Job, timeout: float) -> Answer:
         """Evaluate ``job`` in this worker's query process."""
         return self._process.run(job, timeout)
-
-    def close(self) -> None:
-        """Stop the query process."""
-        self._process.close()
 
 
 class RemoteEngine:
@@ -105,9 +97,6 @@ class RemoteEngine:
             # The store cut the result itself (Virtuoso's ResultSetMaxRows): say so.
             answer = replace(answer, cut_at=remote_cap)
         return answer
-
-    def close(self) -> None:
-        """Nothing to release: each query opens its own connection."""
 
     def _fetch(self, client: SPARQLWrapper, timeout: float) -> tuple[str, bytes, int | None]:
         started = time.monotonic()
