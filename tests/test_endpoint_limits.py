@@ -50,7 +50,7 @@ def tree_cpu_seconds(root: int) -> float:
             except OSError:
                 continue
             parents[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    tree, total = {root}, 0
+    tree = {root}
     for _ in range(5):  # deep enough for gunicorn → worker → query process
         tree |= {pid for pid, (ppid, _) in parents.items() if ppid in tree}
     total = sum(ticks for pid, (_, ticks) in parents.items() if pid in tree)
