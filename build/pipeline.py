@@ -262,6 +262,7 @@ def build_from_extracts(
                 csv_rows,
             )
             build_report["licence"] = licence_summary(settings)
+            build_report["base_iri"] = base_iri
             report.write(build_report, staging)
             write_checksums(staging)
             swap_into_place(staging, paths.dist)

@@ -1,13 +1,15 @@
-"""The Flask application: the released graph behind a read-only SPARQL endpoint."""
+"""The Flask application: the released graph behind a read-only SPARQL endpoint and a browser."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask
 
-from . import ontology, release, sparql
+from dxkg.config import DEFAULT_BASE_IRI
+
+from . import home, i18n, ontology, pages, release, resources, sparql
 from .engines import EmbeddedEngine, Engine, RemoteEngine
 from .settings import EndpointSettings
 
@@ -28,12 +30,13 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     app.config["ENGINE"] = create_engine(dist, settings)
     app.config["DIST"] = dist
     report = json.loads((dist / "build-report.json").read_text("utf-8"))
-    app.register_blueprint(sparql.blueprint)
-    app.register_blueprint(ontology.blueprint)
-    app.register_blueprint(release.blueprint)
-
-    @app.get("/")
-    def home() -> str:
-        return render_template("home.html", report=report)
-
+    app.config["REPORT"] = report
+    app.json.ensure_ascii = False  # Japanese stays readable in the JSON pages
+    # IRIs are minted under this base; the server answers for them on whatever host it runs.
+    app.config["BASE_IRI"] = report.get("base_iri", DEFAULT_BASE_IRI)
+    i18n.install(app)
+    app.jinja_env.filters["merge_query"] = pages.merge_query
+    app.after_request(pages.conditional)
+    for module in (sparql, ontology, release, home, resources):
+        app.register_blueprint(module.blueprint)
     return app

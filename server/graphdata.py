@@ -1,0 +1,103 @@
+"""Reading the graph for the pages: SPARQL through the same engine as the endpoint.
+
+The browser never touches the store directly, so it works unchanged in front
+of a remote triplestore and is bound by the same time and row limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, parse_query_results
+
+from .engines import Engine
+from .executor import Job
+from .results import Answer
+from .settings import EndpointSettings
+
+Term = NamedNode | BlankNode | Literal
+
+PREFIXES = """\
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+def prefixes() -> str:
+    """The usual prefixes plus ``dxkg:`` for the vocabulary under the release's base IRI."""
+    return PREFIXES + f"PREFIX dxkg: <{vocabulary()}>\n"
+
+
+def vocabulary() -> str:
+    """The vocabulary's namespace, which moves with the release's base IRI."""
+    return current_app.config["BASE_IRI"] + "ontology#"
+
+
+def _engine() -> Engine:
+    return current_app.config["ENGINE"]
+
+
+def _settings() -> EndpointSettings:
+    return current_app.config["ENDPOINT"]
+
+
+def select(query: str) -> list[dict[str, Term]]:
+    """The solutions of a SELECT query, each a mapping of bound variables to terms."""
+    answer = _engine().run(Job(prefixes() + query), _settings().query_timeout)
+    solutions = parse_query_results(answer.body, format=QueryResultsFormat.JSON)
+    variables = [variable.value for variable in solutions.variables]
+    return [
+        {name: solution[name] for name in variables if solution[name] is not None}
+        for solution in solutions
+    ]
+
+
+def ask(query: str) -> bool:
+    """The answer of an ASK query."""
+    answer = _engine().run(Job(prefixes() + query), _settings().query_timeout)
+    return bool(parse_query_results(answer.body, format=QueryResultsFormat.JSON))
+
+
+def construct(query: str, media_type: str) -> Answer:
+    """A CONSTRUCT or DESCRIBE query's graph, serialised as ``media_type``."""
+    job = Job(prefixes() + query, graph_media_type=media_type, row_limit=_settings().row_limit)
+    return _engine().run(job, _settings().query_timeout)
+
+
+def iri(value: str) -> str:
+    """``value`` as a SPARQL IRI reference (``>`` and friends cannot occur in minted IRIs)."""
+    return str(NamedNode(value))
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Japanese and English labels of a resource, either may be missing."""
+
+    ja: str | None = None
+    en: str | None = None
+
+    def best(self, lang: str) -> str | None:
+        """The label in ``lang`` if there is one, else the other."""
+        return (self.en or self.ja) if lang == "en" else (self.ja or self.en)
+
+
+LABEL_PATH = "rdfs:label|skos:prefLabel"
+
+
+def labels_of(iris: set[str]) -> dict[str, Labels]:
+    """The ja and en labels of ``iris`` in one query (the first of each language)."""
+    if not iris:
+        return {}
+    values = " ".join(iri(value) for value in sorted(iris))
+    rows = select(f"SELECT ?x ?label WHERE {{ VALUES ?x {{ {values} }} ?x {LABEL_PATH} ?label }}")
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
+        label = row["label"]
+        language = label.language if isinstance(label, Literal) else None
+        slot = "en" if language == "en" else "ja"
+        found.setdefault(row["x"].value, {}).setdefault(slot, label.value)
+    return {value: Labels(**found.get(value, {})) for value in iris}

@@ -1,0 +1,58 @@
+"""What every browser page shares: HTML or JSON from one view, and conditional GET.
+
+A view builds a plain, JSON-ready ``dict``; :func:`render` turns it into the
+HTML page, or returns it as JSON when the URL ends in ``.json``, so every page
+is also data at a predictable address.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Response, jsonify, render_template, request
+from werkzeug.datastructures import MultiDict
+
+JSON_SUFFIX = ".json"
+
+
+def wants_json() -> bool:
+    """Whether the request asked for the page's JSON form (``….json``)."""
+    return request.path.endswith(JSON_SUFFIX)
+
+
+def render(template: str, data: dict, status: int = 200) -> Response:
+    """The page ``template`` filled with ``data``, or ``data`` itself as JSON."""
+    if wants_json():
+        response = jsonify(data)
+    else:
+        response = Response(render_template(template, **data), mimetype="text/html")
+        # The interface language comes from a cookie; caches must keep them apart.
+        response.vary.add("Cookie")
+    response.status_code = status
+    return response
+
+
+def json_link(path: str | None = None) -> str:
+    """The JSON form of the page at ``path`` (default: this request's), keeping its query."""
+    path = path or request.path
+    query = request.query_string.decode("ascii")
+    return path + JSON_SUFFIX + (f"?{query}" if query else "")
+
+
+def conditional(response: Response) -> Response:
+    """Give successful GET answers an ETag and answer ``If-None-Match`` with 304."""
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        if not response.direct_passthrough and not response.get_etag()[0]:
+            response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def merge_query(args: MultiDict, **changes: str | None) -> str:
+    """The query string ``args`` with ``changes`` applied (None removes a key)."""
+    merged = MultiDict(args)
+    for key, value in changes.items():
+        merged.pop(key, None)
+        if value is not None:
+            merged[key] = value
+    return urlencode(list(merged.items(multi=True)))

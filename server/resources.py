@@ -1,0 +1,124 @@
+"""Dereferencing: every minted IRI answers on whatever host the server runs on.
+
+A minted IRI (``<base>id/…`` for things, ``<base>graph/…`` for named graphs)
+names a thing, not a document, so, as DBpedia and Pubby do, it answers
+``303 See Other`` to a document about it, chosen by ``Accept``:
+
+* ``/page/<path>``: the HTML page (``/page/<path>.json`` its JSON form);
+* ``/data/<path>.ttl`` (``.nt``, ``.jsonld``, ``.rdf``): the RDF description.
+
+``/data/<path>`` without a suffix negotiates directly and says so in
+``Content-Location``. Unknown IRIs are 404, unsupported types 406, and every
+answer carries ``Vary: Accept`` and ``Link`` headers to the alternates.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, redirect, request
+
+from . import entity, graphdata, pages
+
+blueprint = Blueprint("resources", __name__)
+
+HTML = "text/html"
+#: RDF serialisations of a description: suffix → media type (all written by pyoxigraph).
+RDF_SUFFIXES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
+MEDIA_SUFFIXES = {media_type: suffix for suffix, media_type in RDF_SUFFIXES.items()}
+#: The path prefixes under the base IRI that the release mints.
+MINTED = ("id/", "graph/")
+
+
+def resource_iri(path: str) -> str:
+    """The IRI a local path stands for: the release's base IRI, not this host."""
+    if not path.startswith(MINTED):
+        abort(404)
+    return current_app.config["BASE_IRI"] + path
+
+
+def best_type() -> str | None:
+    """HTML or an RDF media type by ``Accept`` (werkzeug's q-value parser); HTML if unsaid."""
+    offered = [HTML, *MEDIA_SUFFIXES]
+    accept = request.accept_mimetypes
+    if not accept or accept.best in ("*/*", None):
+        return HTML
+    return accept.best_match(offered)
+
+
+def alternates(path: str) -> str:
+    """A ``Link`` header value naming every representation of ``path``."""
+    links = [f'</page/{path}>; rel="alternate"; type="text/html"']
+    links += [
+        f'</data/{path}.{suffix}>; rel="alternate"; type="{media_type}"'
+        for suffix, media_type in RDF_SUFFIXES.items()
+    ]
+    return ", ".join(links)
+
+
+def not_acceptable() -> Response:
+    offered = ", ".join([HTML, *MEDIA_SUFFIXES])
+    return Response(f"406 Not Acceptable: offered {offered}\n", 406, mimetype="text/plain")
+
+
+def _require_known(iri: str) -> None:
+    if not entity.exists(iri):
+        abort(404, description=f"nothing is known about <{iri}>")
+
+
+@blueprint.get("/id/<path:rest>")
+@blueprint.get("/graph/<path:rest>")
+def thing(rest: str) -> Response:
+    """303 from a thing to the document describing it in the preferred format."""
+    path = request.path.lstrip("/")
+    _require_known(resource_iri(path))
+    media_type = best_type()
+    if media_type is None:
+        response = not_acceptable()
+    elif media_type == HTML:
+        response = redirect(f"/page/{path}", 303)
+    else:
+        response = redirect(f"/data/{path}.{MEDIA_SUFFIXES[media_type]}", 303)
+    response.vary.add("Accept")
+    response.headers["Link"] = alternates(path)
+    return response
+
+
+@blueprint.get("/page/<path:path>")
+def page(path: str) -> Response:
+    """The HTML page about a resource, or its JSON form for ``….json``."""
+    path = path.removesuffix(pages.JSON_SUFFIX)
+    iri = resource_iri(path)
+    _require_known(iri)
+    response = pages.render("entity.html", entity.describe(iri, path))
+    response.headers["Link"] = alternates(path)
+    return response
+
+
+@blueprint.get("/data/<path:path>")
+def data(path: str) -> Response:
+    """The RDF description of a resource, by suffix or else by ``Accept``."""
+    stem, _, suffix = path.rpartition(".")
+    if suffix in RDF_SUFFIXES and stem.startswith(MINTED):
+        path, media_type, negotiated = stem, RDF_SUFFIXES[suffix], False
+    else:
+        media_type, negotiated = best_type(), True
+        if media_type == HTML:
+            media_type = RDF_SUFFIXES["ttl"]
+    iri = resource_iri(path)
+    _require_known(iri)
+    if media_type is None:
+        return not_acceptable()
+    answer = graphdata.construct(entity.description_query(iri), media_type)
+    response = Response(answer.body, mimetype=answer.media_type)
+    response.headers["Link"] = alternates(path)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if negotiated:
+        response.vary.add("Accept")
+        response.headers["Content-Location"] = f"/data/{path}.{MEDIA_SUFFIXES[media_type]}"
+    if answer.truncated:
+        response.headers["Result-Truncated"] = "true"
+    return response
