@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.exceptions import HTTPException
 
 from dxkg.config import DEFAULT_BASE_IRI
 
-from . import home, i18n, ontology, pages, release, resources, sparql
+from . import classes, home, i18n, ontology, pages, release, resources, sparql
 from .engines import EmbeddedEngine, Engine, RemoteEngine
+from .errors import ProtocolError
 from .settings import EndpointSettings
 
 
@@ -37,6 +39,8 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     i18n.install(app)
     app.jinja_env.filters["merge_query"] = pages.merge_query
     app.after_request(pages.conditional)
-    for module in (sparql, ontology, release, home, resources):
+    app.register_error_handler(HTTPException, pages.error_page)
+    app.register_error_handler(ProtocolError, pages.error_page)
+    for module in (sparql, ontology, release, home, resources, classes):
         app.register_blueprint(module.blueprint)
     return app

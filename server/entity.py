@@ -35,6 +35,7 @@ KNOWN_PREFIXES = {
     "http://xmlns.com/foaf/0.1/": "foaf",
     "https://schema.org/": "schema",
     "http://www.w3.org/2002/07/owl#": "owl",
+    "http://www.w3.org/2001/XMLSchema#": "xsd",
 }
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 REVISION_OF = "http://www.w3.org/ns/prov#wasRevisionOf"

@@ -101,3 +101,8 @@ def labels_of(iris: set[str]) -> dict[str, Labels]:
         slot = "en" if language == "en" else "ja"
         found.setdefault(row["x"].value, {}).setdefault(slot, label.value)
     return {value: Labels(**found.get(value, {})) for value in iris}
+
+
+def literal(text: str) -> str:
+    """``text`` as a SPARQL string literal, quotes and backslashes escaped."""
+    return str(Literal(text))

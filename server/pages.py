@@ -7,10 +7,14 @@ is also data at a predictable address.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from flask import Response, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from .errors import ProtocolError
 
 JSON_SUFFIX = ".json"
 
@@ -35,7 +39,7 @@ def render(template: str, data: dict, status: int = 200) -> Response:
 def json_link(path: str | None = None) -> str:
     """The JSON form of the page at ``path`` (default: this request's), keeping its query."""
     path = path or request.path
-    query = request.query_string.decode("ascii")
+    query = merge_query(request.args)
     return path + JSON_SUFFIX + (f"?{query}" if query else "")
 
 
@@ -56,3 +60,14 @@ def merge_query(args: MultiDict, **changes: str | None) -> str:
         if value is not None:
             merged[key] = value
     return urlencode(list(merged.items(multi=True)))
+
+
+def error_page(error: HTTPException | ProtocolError) -> Response:
+    """An error as the page, JSON or plain text the failed request would have got."""
+    status = error.code if isinstance(error, HTTPException) else error.status
+    message = error.description if isinstance(error, HTTPException) else str(error)
+    if wants_json():
+        return Response(json.dumps({"status": status, "error": message}), status, mimetype="application/json")
+    if not request.accept_mimetypes.accept_html or request.path.startswith(("/data/", "/id/", "/graph/")):
+        return Response(f"{status}: {message}\n", status, mimetype="text/plain")
+    return Response(render_template("error.html", status=status, message=message), status, mimetype="text/html")
