@@ -91,29 +91,48 @@ def query_mix(dump: Path) -> list[tuple[str, str]]:
     return mix
 
 
-def client(endpoint: str, mix: list, offset: int, warmup: float, seconds: float, out) -> None:
-    """One closed-loop client: (kind, seconds, ok) per request after the warm-up.
+#: One prepared request: (kind, method, target, body, headers).
+Request = tuple[str, str, str, bytes | None, dict[str, str]]
 
-    It uses http.client with bodies encoded beforehand, so that the client costs
-    little CPU next to the server it measures (both share the machine).
-    """
-    url = urlsplit(endpoint)
-    connection = HTTPConnection(url.hostname, url.port, timeout=60)
-    requests_ = [
+
+def sparql_requests(endpoint: str, mix: list, get_parameter: str | None = None) -> list[Request]:
+    """The mix as requests: each query POSTed as the form field ``query``, or, with
+    ``get_parameter``, sent as that URL parameter of a GET."""
+    path = urlsplit(endpoint).path
+    if get_parameter is not None:
+        return [
+            (kind, "GET", f"{path}?{urlencode({get_parameter: query})}", None, {})
+            for kind, query in mix
+        ]
+    return [
         (
             kind,
+            "POST",
+            path,
             urlencode({"query": query}).encode(),
             {**ACCEPT.get(kind, ACCEPT["default"]), **FORM},
         )
         for kind, query in mix
     ]
+
+
+def client(
+    endpoint: str, requests_: list[Request], offset: int, warmup: float, seconds: float, out
+) -> None:
+    """One closed-loop client: (kind, seconds, ok) per request after the warm-up.
+
+    It uses http.client with requests encoded beforehand, so that the client costs
+    little CPU next to the server it measures (both share the machine).
+    """
+    url = urlsplit(endpoint)
+    connection = HTTPConnection(url.hostname, url.port, timeout=60)
     samples, n = [], offset
     start = time.monotonic()
     measure_from, stop = start + warmup, start + warmup + seconds
     while (now := time.monotonic()) < stop:
-        kind, body, headers = requests_[n % len(requests_)]
+        kind, method, target, body, headers = requests_[n % len(requests_)]
         n += 1
-        connection.request("POST", url.path, body=body, headers=headers)
+        connection.request(method, target, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
         if response.will_close:
@@ -124,12 +143,29 @@ def client(endpoint: str, mix: list, offset: int, warmup: float, seconds: float,
     out.put(samples)
 
 
-def drive(endpoint: str, mix: list, clients: int, seconds: float, warmup: float = 2.0) -> dict:
-    """Run ``clients`` client processes against ``endpoint``; throughput and latencies."""
+def drive(
+    endpoint: str,
+    mix: list,
+    clients: int,
+    seconds: float,
+    warmup: float = 2.0,
+    get_parameter: str | None = None,
+) -> dict:
+    """Drive ``endpoint`` with the query ``mix`` (see :func:`sparql_requests`)."""
+    requests_ = sparql_requests(endpoint, mix, get_parameter)
+    return drive_requests(endpoint, requests_, clients, seconds, warmup)
+
+
+def drive_requests(
+    endpoint: str, requests_: list[Request], clients: int, seconds: float, warmup: float = 2.0
+) -> dict:
+    """Run ``clients`` client processes on the server at ``endpoint``, cycling through
+    ``requests_``; throughput and latencies."""
     queue = multiprocessing.Queue()
     workers = [
         multiprocessing.Process(
-            target=client, args=(endpoint, mix, k * len(mix) // clients, warmup, seconds, queue)
+            target=client,
+            args=(endpoint, requests_, k * len(requests_) // clients, warmup, seconds, queue),
         )
         for k in range(clients)
     ]
@@ -148,6 +184,7 @@ def drive(endpoint: str, mix: list, clients: int, seconds: float, warmup: float 
         # Only answered requests count: a fast error is not throughput.
         "throughput": len(answered) / seconds,
         "p50": percentile(answered, 50),
+        "p95": percentile(answered, 95),
         "p99": percentile(answered, 99),
         "kinds": {kind: percentile(times, 50) for kind, times in sorted(by_kind.items())},
     }

@@ -36,6 +36,7 @@ from .mapping import case_nodes, link_nodes, load_context, map_records, survey_n
 from .municipalities import MUNICIPALITIES_FILE
 from .publish import NQUADS, swap_into_place, write_checksums, write_dumps
 from .records import Anomaly, LinkedSurvey, SurveyExtract
+from .searchindex import write_search_index
 from .sourcetext import read_source_lines
 from .survey import DOCUMENT_ID as SURVEY_DOCUMENT
 from .survey import extract_survey
@@ -244,9 +245,10 @@ def build_from_extracts(
         staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
         try:
             triples = write_dumps(graphs, staging, base_iri)
-            release = Store()  # the release as published, queried for the CSV and VoID
+            release = Store()  # the release as published, queried for the CSV, search and VoID
             release.bulk_load(path=str(staging / NQUADS), format=RdfFormat.N_QUADS)
             csv_rows = write_csv_exports(release, staging, base_iri)
+            write_search_index(release, staging, base_iri)
             settings = load_settings(paths.mappings / CATALOGUE_FILE)
             write_metadata(settings, staging, base_iri, documents, release)
             write_ontology_docs(graphs["ontology"], staging, base_iri)

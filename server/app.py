@@ -10,7 +10,20 @@ from werkzeug.exceptions import HTTPException
 
 from dxkg.config import DEFAULT_BASE_IRI
 
-from . import classes, home, i18n, ontology, pages, release, resources, sparql
+from . import (
+    classes,
+    downloads,
+    editor,
+    graphview,
+    home,
+    i18n,
+    ontology,
+    pages,
+    release,
+    resources,
+    search,
+    sparql,
+)
 from .engines import EmbeddedEngine, Engine, RemoteEngine
 from .errors import ProtocolError
 from .settings import EndpointSettings
@@ -41,6 +54,17 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     app.after_request(pages.conditional)
     app.register_error_handler(HTTPException, pages.error_page)
     app.register_error_handler(ProtocolError, pages.error_page)
-    for module in (sparql, ontology, release, home, resources, classes):
+    for module in (
+        sparql,
+        ontology,
+        release,
+        home,
+        resources,
+        classes,
+        downloads,
+        editor,
+        graphview,
+        search,
+    ):
         app.register_blueprint(module.blueprint)
     return app

@@ -57,8 +57,12 @@ FACETS: dict[str, tuple[Facet, ...]] = {
         Facet("type", "rdf:type", "種類", "Type"),
     ),
     "Vendor": (
-        Facet("prefecture", "^dxkg:provider/dxkg:prefecture", "事例の都道府県", "Prefecture of cases"),
-        Facet("technology", "^dxkg:provider/dxkg:usesTechnology", "事例の技術", "Technology of cases"),
+        Facet(
+            "prefecture", "^dxkg:provider/dxkg:prefecture", "事例の都道府県", "Prefecture of cases"
+        ),
+        Facet(
+            "technology", "^dxkg:provider/dxkg:usesTechnology", "事例の技術", "Technology of cases"
+        ),
     ),
     "Department": (Facet("government", "org:unitOf", "地方公共団体", "Local government"),),
     "Technology": (Facet("broader", "skos:broader", "上位概念", "Broader"),),

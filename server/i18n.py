@@ -68,6 +68,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "municipal digital transformation in Japan."
         ),
     ),
+    # downloads
+    "downloads_intro": (
+        (
+            "このリリースのすべてのファイルです。SHA-256 は SHA256SUMS に記載された値で、"
+            "ダウンロードしたファイルは次のコマンドで確認できます："
+        ),
+        (
+            "Every file of this release. The SHA-256 is the one listed in SHA256SUMS; "
+            "check the files you downloaded with:"
+        ),
+    ),
+    "description": ("内容", "Description"),
+    "media_type": ("メディアタイプ", "Media type"),
+    "bytes": ("バイト", "bytes"),
+    "checksums_file": ("チェックサム一覧（SHA256SUMS）", "Checksums (SHA256SUMS)"),
+    "group_dumps": ("データセット（RDF ダンプ）", "Dataset dumps (RDF)"),
+    "group_csv": ("CSV（クラスごと）", "CSV (one file per class)"),
+    "group_metadata": ("メタデータ", "Metadata"),
+    "group_other": ("その他", "Other"),
+    # editor and graph view
+    "query_title": ("SPARQL クエリ", "SPARQL query"),
+    "query_intro": (
+        "このページのエディタはこのサーバーの SPARQL エンドポイントに問い合わせます：",
+        "The editor on this page queries this server's SPARQL endpoint:",
+    ),
+    "query_text": ("クエリ", "Query"),
+    "result_format": ("結果の形式", "Result format"),
+    "examples_intro": (
+        "語彙の説明（ontology/README.md）にある例です。選ぶとエディタに読み込まれます。",
+        (
+            "The examples of the vocabulary's README (ontology/README.md); "
+            "choose one to load it into the editor."
+        ),
+    ),
+    "example_tab": ("例", "Example"),
+    "entity_page": ("この項目のページ", "Page of this resource"),
+    "graph_help": (
+        "ノードを選ぶとその項目のページへ移動します。同じ内容を下に一覧で示します。",
+        "Select a node to open its page. The lists below give the same content.",
+    ),
+    "graph_canvas": (
+        "周辺のグラフ（内容は下の一覧と同じ）",
+        "Graph of the neighbourhood (the lists below hold the same content)",
+    ),
+    "graph_hops": ("表示する範囲", "Distance shown"),
+    "hops_1": ("1ホップ", "1 hop"),
+    "hops_2": ("2ホップ", "2 hops"),
+    "graph_truncated": (
+        "表示できるノードの上限（{}）に達したため、一部のみ表示しています。",
+        "Only part of the neighbourhood is shown: it reaches the limit of {} nodes.",
+    ),
+    "legend": ("凡例", "Legend"),
+    "neighbours": ("周辺の項目", "Neighbours"),
+    "graph_links": ("関係の一覧", "All links"),
+    "subject": ("主語", "Subject"),
+    "object": ("目的語", "Object"),
+    # search
+    "search_terms": ("検索語", "Search terms"),
+    "search_hint": (
+        "名称と説明文を語句の一部で検索します。全角・半角、大文字・小文字は区別しません。",
+        "Finds any part of a word in names and texts, whatever the letter width or case.",
+    ),
+    "search_more": ("この種類の結果をすべて表示", "All results of this kind"),
+    "search_too_long": (
+        "検索語が長すぎます（{limit}文字まで）。",
+        "The search text is too long (at most {limit} characters).",
+    ),
+    "search_missing": (
+        "検索索引（search.sqlite）がこのリリースにありません。dxkg build で作り直してください。",
+        "The search index (search.sqlite) is missing from this release; run dxkg build.",
+    ),
 }
 
 

@@ -67,7 +67,13 @@ def error_page(error: HTTPException | ProtocolError) -> Response:
     status = error.code if isinstance(error, HTTPException) else error.status
     message = error.description if isinstance(error, HTTPException) else str(error)
     if wants_json():
-        return Response(json.dumps({"status": status, "error": message}), status, mimetype="application/json")
-    if not request.accept_mimetypes.accept_html or request.path.startswith(("/data/", "/id/", "/graph/")):
+        return Response(
+            json.dumps({"status": status, "error": message}), status, mimetype="application/json"
+        )
+    if not request.accept_mimetypes.accept_html or request.path.startswith(
+        ("/data/", "/id/", "/graph/")
+    ):
         return Response(f"{status}: {message}\n", status, mimetype="text/plain")
-    return Response(render_template("error.html", status=status, message=message), status, mimetype="text/html")
+    return Response(
+        render_template("error.html", status=status, message=message), status, mimetype="text/html"
+    )

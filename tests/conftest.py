@@ -1,4 +1,4 @@
-"""Shared fixtures: the real corpus, one real build, and a real server."""
+"""Shared fixtures: the real corpus, one real build, real servers, and a headless Chromium."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
+from browser import launch, new_page, require_chromium, save_screenshot
 from dxkg.config import PROJECT_ROOT, Paths
 from dxkg.pipeline.cases.records import CaseCollectionExtract
 from dxkg.pipeline.pipeline import CASE_EXTRACTORS, run_build
@@ -58,3 +61,37 @@ def corpus_copy(tmp_path: Path) -> Paths:
     for folder in ("ontology", "shapes", "mappings"):
         (root / folder).symlink_to(PROJECT_ROOT / folder)
     return Paths(root=root, dist=root / "dist")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium; skipped with the reason when it is not installed
+    (failed instead under ``DXKG_REQUIRE_BROWSER=1``, as in CI)."""
+    executable = require_chromium()  # before starting Playwright's driver, which a skip wastes
+    with sync_playwright() as playwright:
+        chromium = launch(playwright, executable)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page (own cookies and storage) for one test."""
+    opened = new_page(browser)
+    yield opened
+    opened.context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """When a test that uses ``page`` fails, keep a full-page screenshot of what the
+    browser showed and name its file in the report."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    opened = getattr(item, "funcargs", {}).get("page")
+    if report.failed and isinstance(opened, Page) and not opened.is_closed():
+        try:
+            note = f"saved to {save_screenshot(opened, item.name)}"
+        except PlaywrightError as error:  # a crashed page must not hide the test's own failure
+            note = f"could not be taken: {error}"
+        report.sections.append(("screenshot", note))

@@ -28,7 +28,7 @@ def test_release_files_and_checksums(release):
     assert sorted(release_files(paths.dist)) == sorted([
         "SHA256SUMS", "build-report.json", "build-report.md", "dxkg.nq", "dxkg.nt", "dxkg.ttl",
         "dxkg.nq.gz", "dxkg.nt.gz", "dxkg.trig.gz", "dxkg.jsonld", "context.jsonld",
-        "catalog.ttl", "void.ttl",
+        "catalog.ttl", "void.ttl", "search.sqlite",
         "ontology/index.html", "ontology/dxkg.ttl",
         *(f"csv/{name}.csv" for name in TABLES),
     ])

@@ -1,17 +1,13 @@
 """Every example query of ontology/README.md runs on the built graph and returns rows."""
 
-import re
-
 import pytest
 from pyoxigraph import RdfFormat, Store
 
-from dxkg.config import PROJECT_ROOT
+from dxkg.web.editor import readme_examples
 
 pytestmark = pytest.mark.e2e
 
-README = (PROJECT_ROOT / "ontology" / "README.md").read_text("utf-8")
-PREFIXES = re.search(r"```\n(PREFIX .*?)```", README, re.DOTALL).group(1)
-QUERIES = re.findall(r"```sparql\n(.*?)```", README, re.DOTALL)
+QUERIES = [example.query for example in readme_examples()]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +24,7 @@ def test_the_readme_has_at_least_ten_queries():
 
 @pytest.mark.parametrize("number", range(1, len(QUERIES) + 1))
 def test_example_query_returns_rows(store, number):
-    results = store.query(PREFIXES + QUERIES[number - 1], use_default_graph_as_union=True)
+    results = store.query(QUERIES[number - 1], use_default_graph_as_union=True)
     rows = list(results)
     assert rows, f"query {number} returned no rows"
     # every row has its first variable bound (no all-empty OPTIONAL results)

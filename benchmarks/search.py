@@ -1,0 +1,127 @@
+"""Full-text search (``/search.json``, SQLite FTS5) against a SPARQL CONTAINS scan, in one run.
+
+Run: .venv/bin/python benchmarks/search.py [--seconds 10] [--clients 4]
+
+Starts ``dxkg serve`` on 127.0.0.1 over the release (``dist/``, built if missing) and
+drives it in turn with the closed-loop load generator of ``benchmarks/endpoint.py``
+(``--clients`` processes, one request at a time each, after a short warm-up):
+
+- search: ``GET /search.json?q=TERM``, the grouped hits of the search page;
+- SPARQL: ``POST /sparql``, every label and text of the same properties the index
+  holds that contains the term, case-insensitively
+  (``FILTER (CONTAINS(LCASE(STR(?text)), "term"))``), which is how one searches
+  without the index.
+
+Both cycle through the same terms. It prints requests, throughput and p50/p95/p99
+latency per side and the search ÷ SPARQL ratio, then the latency of one ``/search``
+page rendered in-process by Flask's test client (no HTTP), per term.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from endpoint import ROOT, drive
+
+from dxkg.pipeline.searchindex import (
+    EXCLUDED_CLASSES,
+    LABEL_PROPERTIES,
+    SEARCH_FILE,
+    TEXT_PROPERTIES,
+)
+from dxkg.web.app import create_app
+from servers import dxkg_server
+
+TERMS = ["RPA", "チャットボット", "電子申請", "AI-OCR", "長岡市", "マイナンバー"]
+#: Renderings of one page per term for the in-process latency.
+IN_PROCESS_RUNS = 50
+
+
+def contains_query(term: str, base_iri: str) -> str:
+    """The SPARQL scan for ``term`` over the resources and properties the search index holds."""
+    vocabulary = f"{base_iri}ontology#"
+    properties = [*LABEL_PROPERTIES, *(vocabulary + name for name in TEXT_PROPERTIES)]
+    values = " ".join(f"<{iri}>" for iri in properties)
+    excluded = " ".join(f"<{vocabulary}{name}>" for name in EXCLUDED_CLASSES)
+    needle = json.dumps(term.lower(), ensure_ascii=False)
+    return (
+        f"SELECT ?s ?p ?text WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?text "
+        f"FILTER (CONTAINS(LCASE(STR(?text)), {needle})) "
+        f'FILTER (STRSTARTS(STR(?s), "{base_iri}id/")) '
+        f"FILTER NOT EXISTS {{ VALUES ?excluded {{ {excluded} }} ?s a ?excluded }} }}"
+    )
+
+
+def in_process_latency(dist: Path) -> dict[str, float]:
+    """Median milliseconds of one ``/search?q=TERM`` HTML page in Flask's test client."""
+    client = create_app(dist).test_client()
+    latencies = {}
+    for term in TERMS:
+        client.get("/search", query_string={"q": term})  # warm: the connection, templates
+        times = []
+        for _ in range(IN_PROCESS_RUNS):
+            start = time.perf_counter()
+            response = client.get("/search", query_string={"q": term})
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, response.status_code
+        latencies[term] = 1000 * statistics.median(times)
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    args = parser.parse_args()
+    if not (args.dist / SEARCH_FILE).is_file():
+        subprocess.run(
+            [sys.executable, "-m", "dxkg", "build", "--dist", str(args.dist)], check=True
+        )
+    base_iri = json.loads((args.dist / "build-report.json").read_text("utf-8"))["base_iri"]
+    results = {}
+    with dxkg_server(args.dist) as server:
+        results["search"] = drive(
+            server + "/search.json",
+            [("search", term) for term in TERMS],
+            args.clients,
+            args.seconds,
+            get_parameter="q",
+        )
+        results["SPARQL CONTAINS"] = drive(
+            server + "/sparql",
+            [("contains", contains_query(term, base_iri)) for term in TERMS],
+            args.clients,
+            args.seconds,
+        )
+    print(
+        f"\n{len(TERMS)} terms ({', '.join(TERMS)}), {args.clients} clients, "
+        f"{args.seconds:g} s per side, dxkg serve on 127.0.0.1\n"
+    )
+    print("| side | requests | errors | req/s | p50 (ms) | p95 (ms) | p99 (ms) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['requests']} | {r['errors']} | {r['throughput']:.1f} | "
+            f"{r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} |"
+        )
+    search, sparql = results["search"], results["SPARQL CONTAINS"]
+    print(
+        f"\nsearch ÷ SPARQL: {search['throughput'] / sparql['throughput']:.1f}× the throughput, "
+        f"p50 {sparql['p50'] / search['p50']:.1f}× lower (goal: ≥ 10×)"
+    )
+    latencies = in_process_latency(args.dist)
+    print("\none /search page in Flask's test client, median of", IN_PROCESS_RUNS, "(ms):\n")
+    print("| " + " | ".join(TERMS) + " |")
+    print("|" + "---:|" * len(TERMS))
+    print("| " + " | ".join(f"{latencies[term]:.2f}" for term in TERMS) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""The SPARQL editor page: the README's examples, the form without JavaScript, vendored YASGUI."""
+
+import html
+import json
+import re
+import subprocess
+
+import pytest
+from flask.testing import FlaskClient
+
+from dxkg.config import PROJECT_ROOT
+from dxkg.web.app import create_app
+from dxkg.web.editor import FORM_FORMATS, ExampleQuery, example_queries, readme_examples
+from dxkg.web.results import FORMAT_ALIASES
+
+README = """\
+# A vocabulary
+
+Text before, with a fence that is not the prefix block:
+
+```
+dxkg build
+```
+
+```
+PREFIX ex: <https://example.org/>
+```
+
+1. How many things there are:
+
+```sparql
+SELECT (COUNT(*) AS ?n) WHERE { ?s a ex:Thing }
+```
+
+12. Which things changed between
+    the editions:
+
+```sparql
+SELECT ?s WHERE { ?s ex:changed true }
+```
+"""
+
+
+def test_examples_are_titled_by_the_paragraph_before_them():
+    assert example_queries(README) == [
+        ExampleQuery(
+            "How many things there are",
+            "PREFIX ex: <https://example.org/>\n\nSELECT (COUNT(*) AS ?n) WHERE { ?s a ex:Thing }\n",
+        ),
+        ExampleQuery(
+            "Which things changed between the editions",
+            "PREFIX ex: <https://example.org/>\n\nSELECT ?s WHERE { ?s ex:changed true }\n",
+        ),
+    ]
+
+
+def test_a_query_before_the_prefixes_is_an_error():
+    with pytest.raises(ValueError, match="prefixes"):
+        example_queries("1. First:\n\n```sparql\nASK {}\n```\n\n```\nPREFIX ex: <x:>\n```\n")
+
+
+def test_the_vocabulary_readme_has_titled_examples_with_its_prefixes():
+    examples = readme_examples()
+    assert len(examples) >= 10
+    assert len({example.title for example in examples}) == len(examples)
+    assert examples[0].title == "How many cases each edition and chapter has"
+    for example in examples:
+        assert example.title and not example.title.endswith(":")
+        assert example.query.startswith("PREFIX dxkg: <https://dxkg.example.org/ontology#>\n")
+        assert "SELECT" in example.query
+
+
+def test_the_form_offers_formats_the_endpoint_knows():
+    offered = [name for names in FORM_FORMATS.values() for name in names]
+    assert set(offered) <= set(FORMAT_ALIASES)
+
+
+def test_the_lock_file_pins_every_package_with_an_integrity_hash():
+    lock = json.loads((PROJECT_ROOT / "server" / "assets" / "package-lock.json").read_text())
+    root = lock["packages"][""]["dependencies"]
+    assert set(root) == {"@zazuko/yasgui", "cytoscape"}
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in root.values())
+    installed = {path: entry for path, entry in lock["packages"].items() if path}
+    assert installed
+    assert all(entry["integrity"].startswith("sha512-") for entry in installed.values())
+
+
+@pytest.fixture(scope="module")
+def client(release) -> FlaskClient:
+    paths, _ = release
+    return create_app(paths.dist).test_client(use_cookies=False)
+
+
+@pytest.mark.e2e
+def test_the_page_lists_every_example_title(client):
+    page = client.get("/query").get_data(as_text=True)
+    for number, example in enumerate(readme_examples(), start=1):
+        assert html.escape(example.title, quote=False) in page
+        assert f'data-example="{number}"' in page
+
+
+@pytest.mark.e2e
+def test_without_javascript_the_page_is_a_form_for_the_endpoint(client):
+    page = client.get("/query").get_data(as_text=True)
+    assert '<form id="query-form" action="/sparql" method="get">' in page
+    assert '<label for="query-text">' in page
+    assert '<textarea id="query-text" name="query"' in page
+    assert '<label for="query-format">' in page
+    assert '<select id="query-format" name="format">' in page
+    for names in FORM_FORMATS.values():
+        for name in names:
+            assert f'<option value="{name}">' in page
+
+
+@pytest.mark.e2e
+def test_an_example_prefills_the_form_and_runs_on_the_endpoint(client):
+    example = readme_examples()[2]
+    page = client.get("/query?example=3").get_data(as_text=True)
+    textarea = re.search(r'<textarea id="query-text"[^>]*>(.*?)</textarea>', page, re.DOTALL)
+    assert html.unescape(textarea.group(1)) == example.query
+    # what the form sends
+    answer = client.get("/sparql", query_string={"query": example.query, "format": "json"})
+    assert answer.status_code == 200
+    assert answer.mimetype == "application/sparql-results+json"
+    assert len(json.loads(answer.get_data())["results"]["bindings"]) == 10  # its LIMIT
+
+
+@pytest.mark.e2e
+def test_an_unknown_example_is_not_found(client):
+    assert client.get("/query?example=999").status_code == 404
+
+
+@pytest.mark.e2e
+def test_the_examples_reach_the_script_as_json(client):
+    page = client.get("/query?example=2").get_data(as_text=True)
+    block = re.search(
+        r'<script type="application/json" id="editor-data">(.*?)</script>', page, re.DOTALL
+    )
+    data = json.loads(block.group(1))
+    assert data["endpoint"] == "/sparql"
+    assert data["example"] == 2
+    assert [e["title"] for e in data["examples"]] == [e.title for e in readme_examples()]
+
+
+@pytest.mark.e2e
+def test_the_json_form(client):
+    data = client.get("/query.json").get_json()
+    assert data["json_href"] == "/query.json"
+    assert data["endpoint"] == "/sparql"
+    assert [e["query"] for e in data["examples"]] == [e.query for e in readme_examples()]
+    assert data["query"].startswith("PREFIX rdf:")
+
+
+@pytest.mark.e2e
+def test_examples_follow_the_release_base_iri(release):
+    paths, _ = release
+    app = create_app(paths.dist)
+    app.config["BASE_IRI"] = "https://data.example.jp/dx/"
+    data = app.test_client().get("/query.json").get_json()
+    assert all("dxkg.example.org" not in e["query"] for e in data["examples"])
+    assert "PREFIX dxkg: <https://data.example.jp/dx/ontology#>" in data["examples"][0]["query"]
+
+
+@pytest.mark.e2e
+def test_vendored_files_are_installed_and_served(client):
+    subprocess.run([str(PROJECT_ROOT / "scripts" / "vendor-assets")], check=True)
+    vendor = PROJECT_ROOT / "server" / "static" / "vendor"
+    for name in ("yasgui.min.js", "yasgui.min.css", "cytoscape.min.js"):
+        assert (vendor / name).stat().st_size > 10_000
+    notices = (vendor / "THIRD-PARTY-LICENSES.txt").read_text("utf-8")
+    assert "@zazuko/yasgui" in notices and "cytoscape" in notices
+    page = client.get("/query").get_data(as_text=True)
+    linked = re.findall(r'(?:src|href)="(/static/vendor/[^"]+)"', page)
+    assert sorted(linked) == ["/static/vendor/yasgui.min.css", "/static/vendor/yasgui.min.js"]
+    for url in linked:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert len(response.get_data()) == (vendor / url.rsplit("/", 1)[1]).stat().st_size
