@@ -24,6 +24,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from endpoint import ROOT, Request, drive_requests
 from pyoxigraph import RdfFormat, Store
@@ -70,7 +71,8 @@ def class_paths(base_iri: str) -> list[str]:
 
 
 def page_requests(kind: str, targets: list[str]) -> list[Request]:
-    return [(kind, "GET", target, None, HTML) for target in targets]
+    """GETs for HTML, with non-ASCII (Japanese IRIs, search terms) percent-encoded."""
+    return [(kind, "GET", quote(target, safe="/?=&%:#"), None, HTML) for target in targets]
 
 
 def main() -> None:

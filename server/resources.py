@@ -14,6 +14,8 @@ answer carries ``Vary: Accept`` and ``Link`` headers to the alternates.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, current_app, redirect, request
 
 from . import entity, graphdata, pages
@@ -49,8 +51,15 @@ def best_type() -> str | None:
     return accept.best_match(offered)
 
 
+def as_uri(path: str) -> str:
+    """``path`` with its non-ASCII letters percent-encoded: HTTP headers are ASCII,
+    while minted IRIs keep Japanese names readable (``id/org/東日本電信電話``)."""
+    return quote(path, safe="/%:@!$&'()*+,;=-._~")
+
+
 def alternates(path: str) -> str:
     """A ``Link`` header value naming every representation of ``path``."""
+    path = as_uri(path)
     links = [f'</page/{path}>; rel="alternate"; type="text/html"']
     links += [
         f'</data/{path}.{suffix}>; rel="alternate"; type="{media_type}"'
@@ -79,9 +88,9 @@ def thing(rest: str) -> Response:
     if media_type is None:
         response = not_acceptable()
     elif media_type == HTML:
-        response = redirect(f"/page/{path}", 303)
+        response = redirect(f"/page/{as_uri(path)}", 303)
     else:
-        response = redirect(f"/data/{path}.{MEDIA_SUFFIXES[media_type]}", 303)
+        response = redirect(f"/data/{as_uri(path)}.{MEDIA_SUFFIXES[media_type]}", 303)
     response.vary.add("Accept")
     response.headers["Link"] = alternates(path)
     return response
@@ -118,7 +127,7 @@ def data(path: str) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     if negotiated:
         response.vary.add("Accept")
-        response.headers["Content-Location"] = f"/data/{path}.{MEDIA_SUFFIXES[media_type]}"
+        response.headers["Content-Location"] = f"/data/{as_uri(path)}.{MEDIA_SUFFIXES[media_type]}"
     if answer.truncated:
         response.headers["Result-Truncated"] = "true"
     return response

@@ -152,3 +152,22 @@ def test_the_interface_switches_to_english_and_remembers_it(server):
     assert '<html lang="en">' in english.text and "Properties" in english.text
     assert '<html lang="en">' in session.get(f"{server}/class/Initiative").text
     assert '<html lang="ja">' in requests.get(f"{server}/class/Initiative").text
+
+
+def test_iris_with_japanese_names_dereference_with_ascii_headers(server):
+    path = "id/org/東日本電信電話"
+    response = get(f"{server}/{path}", accept="text/turtle")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(
+        "/data/id/org/%E6%9D%B1%E6%97%A5%E6%9C%AC%E9%9B%BB%E4%BF%A1%E9%9B%BB%E8%A9%B1.ttl"
+    )
+    page = requests.get(f"{server}/page/{path}")
+    assert page.status_code == 200 and "%E6%9D%B1" in page.headers["Link"]
+    described = Graph().parse(
+        data=requests.get(server + response.headers["Location"]).text, format="turtle"
+    )
+    assert (
+        URIRef(BASE + path),
+        RDFS.label,
+        Literal("東日本電信電話株式会社", lang="ja"),
+    ) in described
