@@ -14,7 +14,7 @@ from itertools import chain, zip_longest
 
 from flask import Blueprint, Response, abort, current_app, g, request
 
-from . import entity, graphdata, pages
+from . import entity, graphdata, pages, resources
 from .graphdata import Labels, iri
 
 blueprint = Blueprint("graphview", __name__)
@@ -168,7 +168,7 @@ def neighbourhood(resource: str, hops: int) -> dict:
 def view(path: str) -> Response:
     """The graph page of the resource ``<base>path``, or its JSON for ``….json``."""
     # One rule for both forms, as for /page/: a path never ends in .json otherwise.
-    path = path.removesuffix(pages.JSON_SUFFIX)
+    path = resources.requested_path("/view/").removesuffix(pages.JSON_SUFFIX)
     resource = current_app.config["BASE_IRI"] + path
     hops = request.args.get("hops", "1")
     if hops not in HOPS:

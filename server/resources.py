@@ -14,7 +14,8 @@ answer carries ``Vary: Accept`` and ``Link`` headers to the alternates.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import re
+from urllib.parse import quote, unquote, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, request
 
@@ -33,6 +34,31 @@ RDF_SUFFIXES = {
 MEDIA_SUFFIXES = {media_type: suffix for suffix, media_type in RDF_SUFFIXES.items()}
 #: The path prefixes under the base IRI that the release mints.
 MINTED = ("id/", "graph/")
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _iri_escapes(match: re.Match) -> str:
+    """Decode escapes of non-ASCII letters; keep those of ASCII bytes, as minting does."""
+    raw = match.group(0)
+    try:
+        text = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        return raw.upper()
+    return "".join(char if ord(char) > 0x7F else f"%{ord(char):02X}" for char in text)
+
+
+def requested_path(prefix: str) -> str:
+    """The path after ``prefix`` in IRI form, read from the request as sent.
+
+    The routing path is already decoded, which would turn the ``%26`` an IRI keeps
+    for ``&`` (``id/org/j%26j事業創造``) into ``&`` and miss the resource; the raw
+    path keeps it, and only its escaped Japanese letters are decoded.
+    """
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    path = urlsplit(raw).path if raw else quote(request.path)
+    return _ESCAPES.sub(_iri_escapes, path.removeprefix(prefix))
 
 
 def resource_iri(path: str) -> str:
@@ -82,7 +108,7 @@ def _require_known(iri: str) -> None:
 @blueprint.get("/graph/<path:rest>")
 def thing(rest: str) -> Response:
     """303 from a thing to the document describing it in the preferred format."""
-    path = request.path.lstrip("/")
+    path = requested_path("/")
     _require_known(resource_iri(path))
     media_type = best_type()
     if media_type is None:
@@ -99,7 +125,7 @@ def thing(rest: str) -> Response:
 @blueprint.get("/page/<path:path>")
 def page(path: str) -> Response:
     """The HTML page about a resource, or its JSON form for ``….json``."""
-    path = path.removesuffix(pages.JSON_SUFFIX)
+    path = requested_path("/page/").removesuffix(pages.JSON_SUFFIX)
     iri = resource_iri(path)
     _require_known(iri)
     response = pages.render("entity.html", entity.describe(iri, path))
@@ -110,6 +136,7 @@ def page(path: str) -> Response:
 @blueprint.get("/data/<path:path>")
 def data(path: str) -> Response:
     """The RDF description of a resource, by suffix or else by ``Accept``."""
+    path = requested_path("/data/")
     stem, _, suffix = path.rpartition(".")
     if suffix in RDF_SUFFIXES and stem.startswith(MINTED):
         path, media_type, negotiated = stem, RDF_SUFFIXES[suffix], False

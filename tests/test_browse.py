@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 
 pytestmark = pytest.mark.e2e
 
@@ -171,3 +171,17 @@ def test_iris_with_japanese_names_dereference_with_ascii_headers(server):
         RDFS.label,
         Literal("東日本電信電話株式会社", lang="ja"),
     ) in described
+
+
+def test_iris_keeping_percent_escapes_dereference(server):
+    # The vendor key "j&j事業創造" is minted as id/org/j%26j事業創造.
+    path = "id/org/j%26j事業創造"
+    for url in (f"/page/{path}", f"/data/{path}.ttl", f"/view/{path}.json"):
+        assert requests.get(server + url).status_code == 200, url
+    assert (
+        get(f"{server}/{path}")
+        .headers["Location"]
+        .endswith("/page/id/org/j%26j%E4%BA%8B%E6%A5%AD%E5%89%B5%E9%80%A0")
+    )
+    described = Graph().parse(data=requests.get(f"{server}/data/{path}.ttl").text, format="turtle")
+    assert (URIRef(BASE + path), RDF.type, None) in described
