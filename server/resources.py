@@ -104,6 +104,7 @@ def _require_known(iri: str) -> None:
         abort(404, description=f"nothing is known about <{iri}>")
 
 
+# The routes' path arguments arrive decoded; each view reads requested_path() instead.
 @blueprint.get("/id/<path:rest>")
 @blueprint.get("/graph/<path:rest>")
 def thing(rest: str) -> Response:
