@@ -197,16 +197,23 @@ def percentile(values: list[float], p: int) -> float:
     return 1000 * statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=15)
+def load_arguments(description: str, seconds: float, needs: str = "dxkg.nq") -> argparse.Namespace:
+    """``--seconds``, ``--clients`` and ``--dist`` of a load benchmark; builds the release
+    into ``--dist`` first when it lacks the file ``needs``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seconds", type=float, default=seconds)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     args = parser.parse_args()
-    if not (args.dist / "dxkg.nq").is_file():
+    if not (args.dist / needs).is_file():
         subprocess.run(
             [sys.executable, "-m", "dxkg", "build", "--dist", str(args.dist)], check=True
         )
+    return args
+
+
+def main() -> None:
+    args = load_arguments(__doc__.split("\n")[0], seconds=15)
     dump = args.dist / "dxkg.nq"
     mix = query_mix(dump)
     results = {}

@@ -19,14 +19,12 @@ SPARQL CONTAINS scan.
 
 from __future__ import annotations
 
-import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import quote
 
-from endpoint import ROOT, Request, drive_requests
+from endpoint import Request, drive_requests, load_arguments
 from pyoxigraph import RdfFormat, Store
 from search import TERMS
 
@@ -76,15 +74,7 @@ def page_requests(kind: str, targets: list[str]) -> list[Request]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
-    args = parser.parse_args()
-    if not (args.dist / "dxkg.nq").is_file():
-        subprocess.run(
-            [sys.executable, "-m", "dxkg", "build", "--dist", str(args.dist)], check=True
-        )
+    args = load_arguments(__doc__.split("\n")[0], seconds=10)
     base_iri = json.loads((args.dist / "build-report.json").read_text("utf-8"))["base_iri"]
     kinds = {
         "entity page": page_requests("entity", entity_paths(args.dist, base_iri)),

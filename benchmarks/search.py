@@ -19,15 +19,12 @@ page rendered in-process by Flask's test client (no HTTP), per term.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from endpoint import ROOT, drive
+from endpoint import drive, load_arguments
 
 from dxkg.pipeline.searchindex import (
     EXCLUDED_CLASSES,
@@ -75,15 +72,7 @@ def in_process_latency(dist: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
-    args = parser.parse_args()
-    if not (args.dist / SEARCH_FILE).is_file():
-        subprocess.run(
-            [sys.executable, "-m", "dxkg", "build", "--dist", str(args.dist)], check=True
-        )
+    args = load_arguments(__doc__.split("\n")[0], seconds=10, needs=SEARCH_FILE)
     base_iri = json.loads((args.dist / "build-report.json").read_text("utf-8"))["base_iri"]
     results = {}
     with dxkg_server(args.dist) as server:

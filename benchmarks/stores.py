@@ -15,7 +15,6 @@ to dxkg's embedded store as the reference:
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from endpoint import ROOT, drive, query_mix
+from endpoint import ROOT, drive, load_arguments, query_mix
 
 from servers import dxkg_server, free_port, publish_release, published_oxigraph
 
@@ -46,11 +45,7 @@ def virtuoso(dist: Path, folder: Path):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
-    args = parser.parse_args()
+    args = load_arguments(__doc__.split("\n")[0], seconds=15)
     mix = query_mix(args.dist / "dxkg.nq")
     results = {}
     with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:

@@ -51,7 +51,6 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     app.config["BASE_IRI"] = report.get("base_iri", DEFAULT_BASE_IRI)
     i18n.install(app)
     app.jinja_env.filters["merge_query"] = pages.merge_query
-    app.after_request(pages.conditional)
     app.register_error_handler(HTTPException, pages.error_page)
     app.register_error_handler(ProtocolError, pages.error_page)
     for module in (

@@ -16,6 +16,7 @@ from .facets import Facet, facets_of
 from .graphdata import iri
 
 blueprint = Blueprint("classes", __name__)
+blueprint.after_request(pages.conditional)
 
 PAGE_SIZE = 50
 #: Most values listed per facet (the largest, prefectures, has 47).

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, url_for
 from . import pages, release
 
 blueprint = Blueprint("downloads", __name__)
+blueprint.after_request(pages.conditional)
 
 #: The groups of the page, in their order.
 GROUPS = ("dumps", "csv", "metadata", "other")

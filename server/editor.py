@@ -19,6 +19,7 @@ from . import graphdata, pages
 from .results import FORMAT_ALIASES
 
 blueprint = Blueprint("editor", __name__)
+blueprint.after_request(pages.conditional)
 
 README = PROJECT_ROOT / "ontology" / "README.md"
 

@@ -22,21 +22,6 @@ INCOMING_PAGE = 20
 #: Most properties whose incoming links are listed.
 MAX_INCOMING_PROPERTIES = 40
 
-#: Prefixes for naming properties that have no label in the published vocabulary.
-KNOWN_PREFIXES = {
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs",
-    "http://www.w3.org/2004/02/skos/core#": "skos",
-    "http://www.w3.org/ns/prov#": "prov",
-    "http://purl.org/dc/terms/": "dcterms",
-    "http://www.w3.org/ns/org#": "org",
-    "http://www.w3.org/ns/dcat#": "dcat",
-    "http://rdfs.org/ns/void#": "void",
-    "http://xmlns.com/foaf/0.1/": "foaf",
-    "https://schema.org/": "schema",
-    "http://www.w3.org/2002/07/owl#": "owl",
-    "http://www.w3.org/2001/XMLSchema#": "xsd",
-}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 REVISION_OF = "http://www.w3.org/ns/prov#wasRevisionOf"
 #: Properties that always differ between editions of a case and say nothing about it.
@@ -95,7 +80,7 @@ def page_href(resource: str) -> str | None:
 
 def curie(resource: str) -> str:
     """``prov:wasDerivedFrom`` for a known namespace, else the IRI itself."""
-    for namespace, prefix in KNOWN_PREFIXES.items():
+    for prefix, namespace in graphdata.NAMESPACES.items():
         if resource.startswith(namespace):
             return f"{prefix}:{resource[len(namespace) :]}"
     if resource.startswith(graphdata.vocabulary()):

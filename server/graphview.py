@@ -18,6 +18,7 @@ from . import entity, graphdata, pages, resources
 from .graphdata import Labels, iri
 
 blueprint = Blueprint("graphview", __name__)
+blueprint.after_request(pages.conditional)
 
 #: Most nodes drawn, the resource itself included; more is unreadable anyway.
 MAX_NODES = 150

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app
 from . import graphdata, pages
 
 blueprint = Blueprint("home", __name__)
+blueprint.after_request(pages.conditional)
 
 #: The classes a reader starts from, in the order the home page lists them.
 MAIN_CLASSES = (

@@ -10,13 +10,15 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request, send_file
+from flask import Blueprint, Response, current_app, send_file
 from rdflib import Graph
 
-blueprint = Blueprint("ontology", __name__)
+from . import pages, resources
 
-HTML = "text/html"
-#: RDF media types offered, with the rdflib serialiser for each.
+blueprint = Blueprint("ontology", __name__)
+blueprint.after_request(pages.conditional)
+
+#: rdflib's serialiser for each RDF media type that dereferencing offers.
 RDF_FORMATS = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",
@@ -38,13 +40,11 @@ def _ontology_graph(turtle: Path) -> Graph:
 @blueprint.get("/ontology")
 def ontology() -> Response:
     """Negotiate between the HTML documentation and the RDF serialisations."""
-    offered = [HTML, *RDF_FORMATS]
-    best = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else HTML
+    best = resources.best_type()
     if best is None:
-        message = f"406 Not Acceptable: offered {', '.join(offered)}\n"
-        response = Response(message, 406, mimetype="text/plain")
-    elif best == HTML:
-        response = send_file(_folder() / "index.html", mimetype=HTML)
+        response = resources.not_acceptable()
+    elif best == resources.HTML:
+        response = send_file(_folder() / "index.html", mimetype=resources.HTML)
     elif best == "text/turtle":
         response = send_file(_folder() / "dxkg.ttl", mimetype="text/turtle")
     else:
@@ -60,7 +60,7 @@ def ontology() -> Response:
 
 @blueprint.get("/ontology.html")
 def ontology_html() -> Response:
-    return send_file(_folder() / "index.html", mimetype=HTML)
+    return send_file(_folder() / "index.html", mimetype=resources.HTML)
 
 
 @blueprint.get("/ontology.ttl")

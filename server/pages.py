@@ -44,7 +44,11 @@ def json_link(path: str | None = None) -> str:
 
 
 def conditional(response: Response) -> Response:
-    """Give successful GET answers an ETag and answer ``If-None-Match`` with 304."""
+    """Give successful GET answers an ETag and answer ``If-None-Match`` with 304.
+
+    Each browser blueprint registers this; the SPARQL endpoint does not, so that its
+    answers are not hashed on the endpoint's hot path.
+    """
     if request.method in ("GET", "HEAD") and response.status_code == 200:
         if not response.direct_passthrough and not response.get_etag()[0]:
             response.add_etag()

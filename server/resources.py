@@ -22,6 +22,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, request
 from . import entity, graphdata, pages
 
 blueprint = Blueprint("resources", __name__)
+blueprint.after_request(pages.conditional)
 
 HTML = "text/html"
 #: RDF serialisations of a description: suffix → media type (all written by pyoxigraph).

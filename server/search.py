@@ -27,6 +27,7 @@ from . import entity, pages
 from .i18n import translate
 
 blueprint = Blueprint("search", __name__)
+blueprint.after_request(pages.conditional)
 
 MAX_QUERY_CHARS = 200
 PER_PAGE = 20

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from pyoxigraph import RdfFormat, Store
 
 from browser import launch, new_page, require_chromium, save_screenshot
 from dxkg.config import PROJECT_ROOT, Paths
@@ -40,6 +41,15 @@ def release(tmp_path_factory) -> tuple[Paths, dict]:
     """One full build of the real corpus into a temporary dist/."""
     paths = Paths(dist=tmp_path_factory.mktemp("release") / "dist")
     return paths, run_build(paths, echo=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def release_store(release) -> Store:
+    """The release's dump loaded once into a pyoxigraph store, for tests that query it."""
+    paths, _ = release
+    store = Store()
+    store.bulk_load(path=str(paths.dist / "dxkg.nq"), format=RdfFormat.N_QUADS)
+    return store
 
 
 @pytest.fixture(scope="session", params=ENGINE_MODES)

@@ -185,3 +185,12 @@ def test_iris_keeping_percent_escapes_dereference(server):
     )
     described = Graph().parse(data=requests.get(f"{server}/data/{path}.ttl").text, format="turtle")
     assert (URIRef(BASE + path), RDF.type, None) in described
+
+
+def test_every_class_with_facets_has_a_working_page(server):
+    from dxkg.web.facets import FACETS
+
+    for name in FACETS:
+        response = get(f"{server}/class/{name}.json")
+        assert response.status_code == 200, (name, response.text[:300])
+        assert response.json()["total"] > 0, name

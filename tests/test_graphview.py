@@ -5,7 +5,7 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
-from pyoxigraph import Literal, NamedNode, RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, Store
 
 from dxkg.web.app import create_app
 from dxkg.web.graphview import MAX_NODES
@@ -26,14 +26,6 @@ def client(release) -> FlaskClient:
     return create_app(paths.dist).test_client(use_cookies=False)
 
 
-@pytest.fixture(scope="module")
-def store(release) -> Store:
-    paths, _ = release
-    store = Store()
-    store.bulk_load(path=str(paths.dist / "dxkg.nq"), format=RdfFormat.N_QUADS)
-    return store
-
-
 def neighbourhood(client: FlaskClient, path: str, **args: str) -> dict:
     response = client.get(f"/view/{path}.json", query_string=args)
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -48,10 +40,10 @@ def edges_of(data: dict) -> list[dict]:
     return [edge["data"] for edge in data["elements"]["edges"]]
 
 
-def japanese_label(store: Store, resource: str) -> str:
+def japanese_label(release_store: Store, resource: str) -> str:
     labels = [
         quad.object
-        for quad in store.quads_for_pattern(NamedNode(resource), None, None)
+        for quad in release_store.quads_for_pattern(NamedNode(resource), None, None)
         if quad.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label"
         and isinstance(quad.object, Literal)
         and quad.object.language == "ja"
@@ -59,7 +51,7 @@ def japanese_label(store: Store, resource: str) -> str:
     return labels[0].value
 
 
-def test_a_case_is_linked_to_its_municipality(client, store):
+def test_a_case_is_linked_to_its_municipality(client, release_store):
     data = neighbourhood(client, CASE)
     nodes = nodes_of(data)
     assert nodes[BASE + CASE]["hop"] == 0
@@ -73,7 +65,7 @@ def test_a_case_is_linked_to_its_municipality(client, store):
     }
     [edge] = [e for e in edges_of(data) if (e["source"], e["target"]) == (BASE + CASE, NAGAOKA)]
     assert edge["property"] == MUNICIPALITY
-    assert edge["label"] == japanese_label(store, MUNICIPALITY)
+    assert edge["label"] == japanese_label(release_store, MUNICIPALITY)
     assert data["truncated"] is False
 
 

@@ -1,7 +1,7 @@
 """Linking across documents, on the real corpus: the numbers the build report states."""
 
 import pytest
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import Store
 
 from dxkg.pipeline.pipeline import read_report
 
@@ -16,15 +16,7 @@ def linking(release) -> dict:
     return read_report(paths.dist)["linking"]
 
 
-@pytest.fixture(scope="module")
-def dataset(release) -> Store:
-    paths, _ = release
-    store = Store()
-    store.bulk_load(path=str(paths.dist / "dxkg.nq"), format=RdfFormat.N_QUADS)
-    return store
-
-
-def ask(dataset: Store, query: str) -> list:
+def ask(release_store: Store, query: str) -> list:
     """Rows of plain values over the union of the named graphs."""
     prefixes = """PREFIX dxkg: <https://dxkg.example.org/ontology#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -32,7 +24,7 @@ def ask(dataset: Store, query: str) -> list:
         PREFIX prov: <http://www.w3.org/ns/prov#>
         PREFIX org: <http://www.w3.org/ns/org#>
         """
-    results = dataset.query(prefixes + query, use_default_graph_as_union=True)
+    results = release_store.query(prefixes + query, use_default_graph_as_union=True)
     return [tuple(term.value for term in row) for row in results]
 
 
@@ -43,8 +35,8 @@ def test_every_government_name_resolves_or_is_reported(linking):
     assert governments["referenced_by_kind"]["Prefecture"] == 47
 
 
-def test_cases_link_to_their_government_in_context(dataset):
-    rows = ask(dataset, """
+def test_cases_link_to_their_government_in_context(release_store):
+    rows = ask(release_store, """
         SELECT ?name ?code WHERE {
           ?case dxkg:organisationText ?name ; dxkg:municipality/dxkg:localGovernmentCode ?code .
         }""")
@@ -52,12 +44,12 @@ def test_cases_link_to_their_government_in_context(dataset):
     assert codes["奈良県三宅町"] == "293628"  # not 東京都三宅村
     assert codes["福島県福島市"] == "072010" and codes["福島県"] == "070009"
     assert codes["鳥取県鳥取市"] == "312011" and codes["鳥取県"] == "310000"
-    unlinked = ask(dataset, "SELECT ?case WHERE { ?case a dxkg:CaseStudy FILTER NOT EXISTS { ?case dxkg:municipality ?m } }")
+    unlinked = ask(release_store, "SELECT ?case WHERE { ?case a dxkg:CaseStudy FILTER NOT EXISTS { ?case dxkg:municipality ?m } }")
     assert unlinked == []
 
 
-def test_governments_link_to_prefecture_and_e_stat(dataset):
-    rows = ask(dataset, """
+def test_governments_link_to_prefecture_and_e_stat(release_store):
+    rows = ask(release_store, """
         SELECT ?area ?prefecture WHERE {
           <https://dxkg.example.org/id/municipality/293628> skos:closeMatch ?area ;
               dxkg:inPrefecture/rdfs:label ?prefecture . FILTER (lang(?prefecture) = "ja")
@@ -73,22 +65,22 @@ def test_vendor_counts_before_and_after_merging(linking):
     assert organisations["typos_flagged"] == 3
 
 
-def test_known_variants_merge_and_the_typo_stays_apart(dataset):
-    ntt_east = ask(dataset, """
+def test_known_variants_merge_and_the_typo_stays_apart(release_store):
+    ntt_east = ask(release_store, """
         SELECT DISTINCT ?case WHERE {
           ?case dxkg:provider|dxkg:participant ?org . ?org rdfs:label "東日本電信電話株式会社"@ja .
         }""")
     # 福島県 (v4) writes the legal name, 上里町 (both editions) writes NTT東日本
     assert {str(row[0]).removeprefix(ID + "case/") for row in ntt_east} >= {"v4-1-4", "v2-1-7", "v4-1-7"}
-    typo = ask(dataset, """
+    typo = ask(release_store, """
         SELECT ?label ?right WHERE {
           ?org dxkg:suspectedTypoOf/rdfs:label ?right ; rdfs:label ?label .
         }""")
     assert [(str(a), str(b)) for a, b in typo] == [("トヨコム株式会社", "トヨクモ株式会社")]
 
 
-def test_departments_are_shared_across_editions(dataset):
-    rows = ask(dataset, """
+def test_departments_are_shared_across_editions(release_store):
+    rows = ask(release_store, """
         SELECT ?department (COUNT(DISTINCT ?case) AS ?cases) WHERE {
           ?case dxkg:responsibleDepartment ?department .
           ?department org:unitOf <https://dxkg.example.org/id/municipality/070009> .
@@ -103,8 +95,8 @@ def test_technology_precision_on_the_hand_labelled_sample(linking):
     assert evaluation["correct"] + evaluation["wrong"] == evaluation["tags_found"]
 
 
-def test_tags_keep_the_text_that_matched(dataset):
-    rows = ask(dataset, """
+def test_tags_keep_the_text_that_matched(release_store):
+    rows = ask(release_store, """
         SELECT ?text WHERE {
           <https://dxkg.example.org/id/case/v2-3-47> dxkg:technologyTag ?tag .
           ?tag dxkg:matchedText ?text .
@@ -112,13 +104,13 @@ def test_tags_keep_the_text_that_matched(dataset):
     assert rows
 
 
-def test_editions_are_linked(linking, dataset):
+def test_editions_are_linked(linking, release_store):
     editions = linking["editions"]
     assert editions["linked_pairs"] == 68  # 13 in chapter 1, 19 in chapter 2, 36 in chapter 3
     assert editions["new_in_later_edition"] == [
         "v4-3-23", "v4-3-24", "v4-3-25", "v4-3-26", "v4-3-33", "v4-3-43", "v4-3-45", "v4-3-47", "v4-3-48"
     ]
-    fukushima = ask(dataset, """
+    fukushima = ask(release_store, """
         SELECT ?before ?after WHERE {
           <https://dxkg.example.org/id/case/v4-1-4> prov:wasRevisionOf ?earlier ; dxkg:cost ?c .
           ?c dxkg:costKind <https://dxkg.example.org/id/concept/cost-kind-initial> ; dxkg:printedValue ?after .
@@ -135,8 +127,8 @@ def test_joint_systems(linking):
     ]
 
 
-def test_governments_named_in_free_text_are_linked(dataset):
-    rows = ask(dataset, """
+def test_governments_named_in_free_text_are_linked(release_store):
+    rows = ask(release_store, """
         SELECT ?code WHERE {
           <https://dxkg.example.org/id/case/v2-1-10> dxkg:mentionsGovernment/dxkg:localGovernmentCode ?code .
         }""")

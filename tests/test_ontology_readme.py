@@ -1,7 +1,6 @@
 """Every example query of ontology/README.md runs on the built graph and returns rows."""
 
 import pytest
-from pyoxigraph import RdfFormat, Store
 
 from dxkg.web.editor import readme_examples
 
@@ -10,21 +9,13 @@ pytestmark = pytest.mark.e2e
 QUERIES = [example.query for example in readme_examples()]
 
 
-@pytest.fixture(scope="module")
-def store(release) -> Store:
-    paths, _ = release
-    store = Store()
-    store.bulk_load(path=str(paths.dist / "dxkg.nq"), format=RdfFormat.N_QUADS)
-    return store
-
-
 def test_the_readme_has_at_least_ten_queries():
     assert len(QUERIES) >= 10
 
 
 @pytest.mark.parametrize("number", range(1, len(QUERIES) + 1))
-def test_example_query_returns_rows(store, number):
-    results = store.query(QUERIES[number - 1], use_default_graph_as_union=True)
+def test_example_query_returns_rows(release_store, number):
+    results = release_store.query(QUERIES[number - 1], use_default_graph_as_union=True)
     rows = list(results)
     assert rows, f"query {number} returned no rows"
     # every row has its first variable bound (no all-empty OPTIONAL results)
