@@ -39,7 +39,27 @@ FORMATS: dict[str, tuple[str, str]] = {
     ".ttl": ("text/turtle", "RDF_TURTLE"),
     ".jsonld": ("application/ld+json", "JSON_LD"),
     ".csv": ("text/csv", "CSV"),
+    # The network exports. GEXF and GraphML have no registered media type of their own:
+    # they are XML, and their distributions name the schema they follow (``dct:conformsTo``).
+    ".gexf": ("application/xml", "XML"),
+    ".graphml": ("application/xml", "XML"),
+    ".cyjs": ("application/json", "JSON"),
+    ".json": ("application/json", "JSON"),
+    ".svg": ("image/svg+xml", "SVG"),
 }
+
+#: The specification each network export follows.
+STANDARDS = {
+    ".gexf": "http://gexf.net/1.2",
+    ".graphml": "http://graphml.graphdrawing.org/xmlns",
+    ".cyjs": "https://js.cytoscape.org/#notation/elements-json",
+}
+NETWORK_FOLDER = "network/"
+#: The media types VoID lists as ``void:dataDump`` (the RDF files, not the tables and networks).
+RDF_TYPES = frozenset(
+    ("application/trig", "application/n-quads", "application/n-triples", "text/turtle",
+     "application/ld+json")
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +92,7 @@ def write_metadata(
         if path.is_file()
         and any(path.name.endswith(ext) for ext in FORMATS)
         and path.parent.name != "ontology"
+        and path.name != "build-report.json"  # about the build, not a form of the data
     )
     release = Release(folder, base_iri, files)
     _write_turtle(void_graph(settings, release, store), folder / VOID_FILE)
@@ -145,9 +166,36 @@ def catalogue_graph(
     add((service, DCAT.endpointDescription, endpoint))  # GET without a query: its description
     add((service, DCAT.servesDataset, dataset))
     add((service, DCTERMS.license, licence))
+    networks = URIRef(base + "dataset/network")
+    add((catalogue, DCAT.dataset, networks))
+    _network_dataset(graph, networks, settings, (publisher, licence), dataset)
     for path in release.files:
-        add((dataset, DCAT.distribution, _distribution(graph, release, path, licence)))
+        owner = networks if path.startswith(NETWORK_FOLDER) else dataset
+        add((owner, DCAT.distribution, _distribution(graph, release, path, licence)))
     return graph
+
+
+def _network_dataset(
+    graph: Graph,
+    networks: URIRef,
+    settings: dict,
+    publisher_and_licence: tuple[URIRef, URIRef],
+    source: URIRef,
+) -> None:
+    """The networks of ``network/``: a dataset derived from the knowledge graph."""
+    publisher, licence = publisher_and_licence
+    declared = settings["network_dataset"]
+    add = graph.add
+    add((networks, RDF.type, DCAT.Dataset))
+    _texts(graph, networks, DCTERMS.title, declared, "title")
+    _texts(graph, networks, DCTERMS.description, declared, "description")
+    for theme in settings["dataset"]["themes"]:
+        add((networks, DCAT.theme, _concept(graph, theme)))
+    add((networks, DCTERMS.publisher, publisher))
+    add((networks, DCTERMS.license, licence))
+    add((networks, DCTERMS.issued, Literal(settings["release_date"], datatype=XSD.date)))
+    add((networks, DCTERMS.source, source))
+    add((networks, PROV.wasDerivedFrom, source))
 
 
 def _dataset(
@@ -224,7 +272,7 @@ def _distribution(graph: Graph, release: Release, path: str, licence: URIRef) ->
     """A distribution for one file: URL, media type, format, size, checksum, licence."""
     file = release.folder / path
     node = URIRef(release.base_iri + "distribution/" + path)
-    media_type, file_type = next(f for ext, f in FORMATS.items() if path.endswith(ext))
+    media_type, file_type = _format(path)
     add = graph.add
     add((node, RDF.type, DCAT.Distribution))
     add((node, DCTERMS.title, Literal(path)))
@@ -236,6 +284,10 @@ def _distribution(graph: Graph, release: Release, path: str, licence: URIRef) ->
     form = URIRef(FILE_TYPE + file_type)
     add((form, RDF.type, DCTERMS.MediaTypeOrExtent))
     add((node, DCTERMS.format, form))
+    standard = next((iri for ext, iri in STANDARDS.items() if path.endswith(ext)), None)
+    if standard:
+        add((URIRef(standard), RDF.type, DCTERMS.Standard))
+        add((node, DCTERMS.conformsTo, URIRef(standard)))
     if path.endswith(".gz"):
         gzip = URIRef("https://www.iana.org/assignments/media-types/application/gzip")
         add((gzip, RDF.type, DCTERMS.MediaType))
@@ -255,6 +307,15 @@ def _distribution(graph: Graph, release: Release, path: str, licence: URIRef) ->
     add((node, SPDX.checksum, checksum))
     add((node, DCTERMS.license, licence))
     return node
+
+
+def _format(path: str) -> tuple[str, str]:
+    """The media type and EU file-type code of a published file."""
+    return next(f for ext, f in FORMATS.items() if path.endswith(ext))
+
+
+def _media_type(path: str) -> str:
+    return _format(path)[0]
 
 
 def void_graph(settings: dict, release: Release, store: Store) -> Graph:
@@ -292,7 +353,7 @@ def void_graph(settings: dict, release: Release, store: Store) -> Graph:
     for example in ("id/case/v4-1-4", "id/municipality/070009", "id/org/東日本電信電話"):
         add((dataset, VOID.exampleResource, URIRef(base + example)))
     for path in release.files:
-        if not path.endswith(".csv"):
+        if _media_type(path) in RDF_TYPES:
             add((dataset, VOID.dataDump, URIRef(release.url(path))))
     for row in _rows(
         store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c } GROUP BY ?c ORDER BY ?c"

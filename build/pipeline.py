@@ -28,12 +28,14 @@ from .cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
 from .cases.v2 import extract_case_collection_v2
 from .cases.v4 import CHAPTER1_DOCUMENT, TITLES_DOCUMENT, extract_v4_chapter1, extract_v4_titles
 from .catalogue import licence_summary, load_settings, write_metadata
+from .citations import check_cited_lines
 from .corpus import SourceDocument, verify_corpus
 from .docs import write_ontology_docs
 from .exports import write_csv_exports
 from .linking import LinkedEntities, ReferenceFiles, link_corpus
 from .mapping import case_nodes, link_nodes, load_context, map_records, survey_nodes
 from .municipalities import MUNICIPALITIES_FILE
+from .networkexport import write_network
 from .publish import NQUADS, swap_into_place, write_checksums, write_dumps
 from .records import Anomaly, LinkedSurvey, SurveyExtract
 from .searchindex import write_search_index
@@ -213,6 +215,8 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
     work = paths.work
     shutil.rmtree(work, ignore_errors=True)
     with timer.stage("extract"):
+        # the hand-read schemes cite documents no extractor reads: check those lines too
+        check_cited_lines([paths.ontology / name for name in SCHEME_FILES], paths.sources)
         extracted = extract_stage(paths.sources, work, paths.mappings / SUSPECTED_TYPOS_FILE)
     return build_from_extracts(extracted, documents, paths, timer, base_iri)
 
@@ -245,11 +249,12 @@ def build_from_extracts(
         staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
         try:
             triples = write_dumps(graphs, staging, base_iri)
-            release = Store()  # the release as published, queried for the CSV, search and VoID
+            release = Store()  # the release as published: CSV, search, networks and VoID read it
             release.bulk_load(path=str(staging / NQUADS), format=RdfFormat.N_QUADS)
             csv_rows = write_csv_exports(release, staging, base_iri)
             write_search_index(release, staging, base_iri)
             settings = load_settings(paths.mappings / CATALOGUE_FILE)
+            network = write_network(release, staging, base_iri, settings["release_date"])
             write_metadata(settings, staging, base_iri, documents, release)
             write_ontology_docs(graphs["ontology"], staging, base_iri)
             build_report = report.build_report(
@@ -264,6 +269,8 @@ def build_from_extracts(
                 csv_rows,
             )
             build_report["licence"] = licence_summary(settings)
+            build_report["networks"] = network["networks"]
+            build_report["release_date"] = settings["release_date"]
             build_report["base_iri"] = base_iri
             report.write(build_report, staging)
             write_checksums(staging)

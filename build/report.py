@@ -201,6 +201,14 @@ def to_markdown(report: dict) -> str:
     out += [f"- {name}: {count}" for name, count in report["triples"].items()]
     out += ["", "## CSV exports (rows)", ""]
     out += [f"- csv/{name}.csv: {count}" for name, count in report["csv_rows"].items()]
+    out += ["", "## Networks (network/)", ""]
+    out += ["| network | nodes | governments | others | edges | components | communities |"]
+    out += ["|---|---|---|---|---|---|---|"]
+    out += [
+        f"| {n['name']} | {n['nodes']} | {n['governments']} | {n['others']} | {n['edges']} "
+        f"| {n['components']} | {n['communities']} |"
+        for n in report["networks"]
+    ]
     return "\n".join(out) + "\n"
 
 

@@ -260,3 +260,61 @@ def stats(dist: Path | None) -> None:
         click.echo(f"  {int(row['n'].value):>7}  {row['class'].value}")
     anomalies = read_report(paths.dist)["anomalies"]["counts"]
     click.echo("anomalies: " + ", ".join(f"{k} {v}" for k, v in anomalies.items()))
+
+
+@main.command()
+@DIST_OPTION
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("network"),
+    show_default=True,
+    help="Folder the exports are written to.",
+)
+def network(dist: Path | None, out: Path) -> None:
+    """Build the vendor, technology and shared-system networks of the release in dist/,
+    write them (GEXF, GraphML, CSV, Cytoscape.js JSON, figures) and print a summary."""
+    import time
+
+    from pyoxigraph import RdfFormat, Store
+
+    from dxkg.pipeline.network import build_networks
+    from dxkg.pipeline.networkexport import write_analysis
+    from dxkg.pipeline.networkmeasures import analyse
+    from dxkg.pipeline.pipeline import read_report
+    from dxkg.pipeline.publish import NQUADS
+
+    paths = _paths(dist)
+    started = time.perf_counter()
+    store = Store()
+    store.bulk_load(path=str(paths.dist / NQUADS), format=RdfFormat.N_QUADS)
+    release = read_report(paths.dist)
+    analysis = analyse(build_networks(store, release["base_iri"]))
+    out.mkdir(parents=True, exist_ok=True)
+    summary = write_analysis(analysis, out, release["release_date"])
+    elapsed = time.perf_counter() - started
+    _print_network_summary(summary)
+    click.echo(f"wrote {sum(1 for _ in out.iterdir())} files into {out} in {elapsed:.2f} s")
+
+
+def _print_network_summary(summary: dict) -> None:
+    click.echo(
+        f"{'network':<28} {'nodes':>6} {'govts':>6} {'others':>6} {'edges':>6} "
+        f"{'comps':>6} {'communities':>11}"
+    )
+    for n in summary["networks"]:
+        click.echo(
+            f"{n['name']:<28} {n['nodes']:>6} {n['governments']:>6} {n['others']:>6} "
+            f"{n['edges']:>6} {n['components']:>6} {n['communities']:>11}"
+        )
+    click.echo("top vendors by municipalities served:")
+    for rank, vendor in enumerate(summary["top_vendors"][:10], 1):
+        click.echo(
+            f"  {rank:>2}. {vendor['label']}  municipalities {vendor['municipalities']}, "
+            f"initiatives {vendor['initiatives']}, prefectures {vendor['prefectures']}"
+        )
+    vendors = next(n for n in summary["networks"] if n["name"] == "vendor-municipality")
+    click.echo(
+        f"communities (Louvain) in vendor-municipality: {vendors['communities']}, "
+        f"largest {vendors['community_sizes'][:5]}"
+    )

@@ -29,6 +29,11 @@ MEDIA_TYPES = {
     ".md": "text/markdown",
     ".html": "text/html",
     ".sqlite": "application/vnd.sqlite3",
+    # The network exports (network/): GEXF and GraphML are XML with no type of their own.
+    ".gexf": "application/xml",
+    ".graphml": "application/xml",
+    ".cyjs": "application/json",
+    ".svg": "image/svg+xml",
 }
 
 

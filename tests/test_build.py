@@ -11,11 +11,20 @@ from rdflib import Dataset
 from dxkg.config import Paths
 from dxkg.pipeline.corpus import CorpusError
 from dxkg.pipeline.exports import TABLES
+from dxkg.pipeline.networkplots import FIGURES
 from dxkg.pipeline.pipeline import CASE_EXTRACTORS, BuildError, run_build
 from dxkg.pipeline.publish import CHECKSUMS
 
 pytestmark = pytest.mark.e2e
 GRAPHS = "https://dxkg.example.org/graph/"
+
+
+NETWORK_FILES = [
+    f"{stem}{suffix}"
+    for stem in ("vendor-municipality", "technology-municipality", "shared-system-municipality",
+                 "municipality-by-vendor", "vendor-by-municipality", "technology-by-municipality")
+    for suffix in (".gexf", ".graphml", ".cyjs", "-nodes.csv", "-edges.csv")
+] + ["summary.json", "measures.json", *FIGURES]
 
 
 def release_files(dist: Path) -> dict[str, bytes]:
@@ -31,6 +40,7 @@ def test_release_files_and_checksums(release):
         "catalog.ttl", "void.ttl", "search.sqlite",
         "ontology/index.html", "ontology/dxkg.ttl",
         *(f"csv/{name}.csv" for name in TABLES),
+        *(f"network/{name}" for name in NETWORK_FILES),
     ])
     for line in (paths.dist / CHECKSUMS).read_text().splitlines():
         digest, name = line.split("  ")
@@ -102,8 +112,7 @@ def test_failed_build_leaves_previous_release_untouched(release, corpus_copy):
     ]
 
 
-def test_validation_failure_leaves_previous_release_untouched(release, corpus_copy, tmp_path):
-    paths, _ = release
+def test_validation_failure_leaves_previous_release_untouched(corpus_copy, tmp_path):
     corpus_copy.dist.mkdir()
     (corpus_copy.dist / "marker").write_text("previous release")
     shapes = tmp_path / "shapes"
