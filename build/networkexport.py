@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 
 import networkx as nx
+from pyoxigraph import Store
 
 from .network import build_networks
 from .networkmeasures import Analysis, analyse
@@ -39,7 +40,7 @@ EDGE_COLUMNS = ("source", "target", "weight")
 GEXF_DATE = re.compile(r'lastmodifieddate="[0-9-]+"')
 
 
-def write_network(store, folder: Path, base_iri: str, release_date: str) -> dict:
+def write_network(store: Store, folder: Path, base_iri: str, release_date: str) -> dict:
     """Build, analyse and export the networks of the release in ``store`` into
     ``folder/network``; return the summary."""
     analysis = analyse(build_networks(store, base_iri))

@@ -121,7 +121,10 @@ def test_node_attributes_are_writable_and_labelled(analysis):
         for *_, data in graph.edges(data=True):
             assert all(isinstance(v, str | int | float) for v in data.values())
     technologies = analysis.bipartite["technology-municipality"]
-    assert technologies.nodes[BASE + "id/concept/technology-rpa"]["label_en"] == "Robotic process automation"
+    assert (
+        technologies.nodes[BASE + "id/concept/technology-rpa"]["label_en"]
+        == "Robotic process automation"
+    )
 
 
 def test_projections_weigh_shared_neighbours_three_ways():
