@@ -12,12 +12,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pylode import OntPub
 from rdflib import Graph
 
 from dxkg.config import DEFAULT_BASE_IRI
 
 from .publish import rebase
+
+
+def _import_pylode() -> type:
+    """pyLODE's ``OntPub``, imported without the ``logging.basicConfig(level=DEBUG)`` that
+    pyLODE 3.3.4 runs on import: left in place, every library's debug messages (urllib3,
+    matplotlib, ...) would reach the build's and the server's output."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    from pylode import OntPub
+
+    root.setLevel(level)
+    root.handlers[:] = handlers
+    return OntPub
+
+
+OntPub = _import_pylode()
 
 ONTOLOGY_DIR = "ontology"
 ONTOLOGY_HTML = "index.html"

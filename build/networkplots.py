@@ -17,9 +17,6 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # no display: the build runs headless
-# pyLODE (the ontology documentation) sets the root logger to DEBUG when imported;
-# matplotlib's own debug messages are not for the build's output.
-logging.getLogger("matplotlib").setLevel(logging.WARNING)
 
 import matplotlib.pyplot as plt
 import networkx as nx
