@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .corpus import CorpusError
+
 
 class SourceFormatError(Exception):
     """A source document does not have the structure its extractor expects."""
@@ -19,12 +21,30 @@ def read_source_lines(path: Path) -> list[str]:
 
     Decoding is strict: invalid UTF-8 is reported with the line it is on
     rather than replaced, because a replaced character would end up in the
-    graph as if the source had said it.
+    graph as if the source had said it. A missing file raises CorpusError.
     """
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        # a document the manifest does not list either: still a missing source, by name
+        raise CorpusError(f"{path}: missing source document") from error
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise SourceFormatError(path, line, f"invalid UTF-8 ({error.reason})") from error
+        raise _utf8_error(path, data, error) from error
     return text.split("\n")
+
+
+def _utf8_error(path: Path, data: bytes, error: UnicodeDecodeError) -> SourceFormatError:
+    """Name the line of the first bad byte, its position in the line and the bytes."""
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    line = data.count(b"\n", 0, error.start) + 1
+    offset = error.start - line_start + 1
+    bad = data[error.start : error.end].hex(" ")
+    if error.end == len(data) and error.reason == "unexpected end of data":
+        # the last character is cut short: the classic sign of an interrupted copy
+        detail = "the file ends inside a UTF-8 character (truncated?)"
+    else:
+        detail = error.reason
+    message = f"invalid UTF-8 at byte {offset} of the line ({bad}): {detail}"
+    return SourceFormatError(path, line, message)

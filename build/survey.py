@@ -9,7 +9,9 @@ number stands in a cell of its own. See ``../shared/notes`` for the layouts.
 Any line that is neither blank, a page title, a column header, a category
 row nor a data row of a known shape stops the extraction with a
 SourceFormatError naming the file and line: a changed layout must not turn
-into silently missing rows.
+into silently missing rows. So does a column-header row naming other columns
+(or the same in another order), and a table with fewer rows than the cover's
+contents state (a truncated document).
 """
 
 from __future__ import annotations
@@ -52,6 +54,36 @@ PAGE_TITLES = frozenset(
     for title in ("①AI・RPA・チャットボット等", "②システム共同利用", "③デジタル人材", "④組織")
 )
 HEADER_MARK = "都道府県"
+# The labelled column headers of each table, in order (the empty note sub-column moves
+# between the header variants and is left out). The rows are read by position, so a
+# header that names other columns or another order means a layout this code does not know.
+COLUMN_HEADERS: dict[TableId, tuple[str, ...]] = {
+    "1": (
+        "手続・事務の名称",
+        "AI・RPAの活用方法",
+        "導入状況",
+        "共同利用・共同導入の可否",
+        "都道府県",
+    ),
+    "2": (
+        "情報システムの名称",
+        "情報システムで処理している業務内容",
+        "導入状況",
+        "さらなる共同利用・共同導入の可否",
+        "都道府県",
+    ),
+    "3-1": (
+        "デジタル人材の役職名",
+        "区分",
+        "常勤/非常勤",
+        "デジタル人材の技術分野",
+        "デジタル人材の業務内容",
+        "導入状況",
+        "都道府県",
+    ),
+    "3-2": ("組織の名称", "組織の概要", "組織の業務内容", "導入状況", "都道府県"),
+}
+_HEADER_KEYS = {table: [match_key(h) for h in headers] for table, headers in COLUMN_HEADERS.items()}
 TOC_LABELS: dict[str, TableId] = {"①": "1", "②": "2", "③-1": "3-1", "③-2": "3-2"}
 
 _DATA_ROW = re.compile(r"^(\d+)[ \t]")
@@ -148,8 +180,8 @@ class SurveyExtractor:
         cells = line.split("\t")
         if _DATA_ROW.match(line):
             self._read_data_row(state, number, line, cells)
-        elif any(cell.strip() == HEADER_MARK for cell in cells):
-            return
+        elif self._is_header(state, cells):
+            self._check_header(state, number, cells)
         elif (category := _CATEGORY.match(cells[0].strip())) and not any(
             c.strip() for c in cells[1:]
         ):
@@ -157,6 +189,24 @@ class SurveyExtractor:
         else:
             raise SourceFormatError(
                 self.path, number, f"unrecognised line in table {state.table}: {line[:60]!r}"
+            )
+
+    @staticmethod
+    def _is_header(state: _TableState, cells: list[str]) -> bool:
+        """A column-header row: it names 都道府県 or any other column of its table."""
+        keys = {match_key(cell) for cell in cells}
+        return HEADER_MARK in keys or bool(keys & set(_HEADER_KEYS[state.table]))
+
+    def _check_header(self, state: _TableState, number: int, cells: list[str]) -> None:
+        """A repeated column-header row must name the columns the rows are read as."""
+        found = [match_key(cell) for cell in cells if cell.strip()]
+        expected = _HEADER_KEYS[state.table]
+        if found != expected:
+            raise SourceFormatError(
+                self.path,
+                number,
+                f"column headers of table {state.table} changed: "
+                f"{' | '.join(found)} where {' | '.join(expected)} was expected",
             )
 
     # -- categories ------------------------------------------------------------
@@ -359,6 +409,15 @@ class SurveyExtractor:
     def _check_counts(self) -> None:
         for state in self.tables:
             stated_total = self.stated_totals[state.table]
+            if len(state.rows) < stated_total:
+                # More rows than stated is the document's miscount (kept, flagged);
+                # fewer is rows lost on the way here, e.g. a truncated file.
+                raise SourceFormatError(
+                    self.path,
+                    state.rows[-1].source.last_line,
+                    f"table {state.table} ends with row {len(state.rows)}, but the contents "
+                    f"state {stated_total} rows: rows are missing (truncated document?)",
+                )
             if stated_total != len(state.rows):
                 self._flag(
                     state.line,

@@ -44,6 +44,30 @@ _HEADINGS = {
     "参考資料": "appendix",
 }
 
+# Lines only one field prints, by their heading key, with the sections that may hold
+# them and the heading or label that opens that field. Found anywhere else, they mean
+# that heading is missing from the page (a changed layout): reading on would file the
+# field's values under the wrong heading, or drop them, without a word.
+_FIELD_SIGNATURES: tuple[tuple[re.Pattern, frozenset[str], str], ...] = (
+    (re.compile(r"^イニシャルコスト"), frozenset({"cost"}), "コスト"),
+    (
+        re.compile(r"^(?:検討開始から導入までの期間|スケジュールの内訳)"),
+        frozenset({"schedule"}),
+        "スケジュール",
+    ),
+    (
+        re.compile(r"^(?:サービス提供事業者(?!等)|サービス名|運用形態|その他参画主体)"),
+        frozenset({"services"}),
+        "サービス提供事業者等",
+    ),
+    (
+        re.compile(r"\(電話:.*メール:"),
+        frozenset({"department", "inline-department"}),
+        "【担当部署】",
+    ),
+    (re.compile(r"人口:[\d.,]+万?人\(.*現在\)"), frozenset({"population"}), "【参考情報】"),
+)
+
 
 def key(line: str) -> str:
     """A heading key: bullets and emphasis removed, NFKC, no spaces."""
@@ -148,9 +172,12 @@ def extract_case_collection_v2(path: Path) -> CaseCollectionExtract:
                 raise SourceFormatError(path, first, "case not in the table of contents")
             cases.append(CaseParser(path, lines, chapter, entry, first, last).parse())
         found = sum(1 for case in cases if case.chapter == chapter.number)
-        if found != EXPECTED_CASES.get(chapter.number):
+        expected = EXPECTED_CASES.get(chapter.number)
+        if found != expected:
             raise SourceFormatError(
-                path, chapter.body[0], f"chapter {chapter.number}: {found} cases found"
+                path,
+                chapter.body[0],
+                f"chapter {chapter.number}: {found} cases found where {expected} were expected",
             )
     return CaseCollectionExtract(document=DOCUMENT_ID, edition="2.0", cases=cases, anomalies=[])
 
@@ -190,6 +217,7 @@ class CaseParser:
         sections = self.sections(title_numbers)
         if unplaced := sections.get("unplaced"):
             raise SourceFormatError(self.path, unplaced[0][0], "text after the closing fields of a case")
+        self.check_layout(sections)
         point, unlabelled_effects = self.point_and_unlabelled_effects(sections.get("lead"))
         costs = parse_cost_block(self.path, sections.get("cost"))
         return Case(
@@ -273,6 +301,26 @@ class CaseParser:
                     section = "department"
                 sections.add(section, number, line)
         return sections
+
+    def check_layout(self, sections: CaseLines) -> None:
+        """Stop on a field whose heading is missing, rather than misfile its values."""
+        for section, lines in sections.sections.items():
+            for number, line in lines:
+                heading = _misplaced_field(section, key(line))
+                if heading is not None:
+                    raise SourceFormatError(
+                        self.path,
+                        number,
+                        f"「{' '.join(line.split())[:30]}」 belongs to {heading} but stands in the "
+                        f"{section} section: a heading or label is missing (changed layout)",
+                    )
+        lead = sections.get("lead")
+        if lead and not sections.get("overview"):
+            # The Point and 事業の概要 share the 事業概要 page; without the heading the
+            # overview would be read as the Point's effects.
+            raise SourceFormatError(
+                self.path, lead[0][0], "a Point without a 事業の概要 heading after it"
+            )
 
     def _interview_start(self, title_numbers: set[int]) -> int | None:
         page_start = self.first
@@ -388,6 +436,14 @@ def _trailer_section(heading: str) -> str | None:
         return "inline-department"
     if heading.startswith("※") and "掲載しています" in heading:
         return "cross-reference"
+    return None
+
+
+def _misplaced_field(section: str, heading: str) -> str | None:
+    """The heading of the field a line belongs to, if that field is not ``section``."""
+    for pattern, sections, field_heading in _FIELD_SIGNATURES:
+        if pattern.search(heading) and section not in sections:
+            return field_heading
     return None
 
 

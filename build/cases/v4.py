@@ -480,6 +480,12 @@ class _CaseReader:
             raise SourceFormatError(self.path, titles[0].number, "case without one 事業の概要")
         if not headers:
             raise SourceFormatError(self.path, titles[0].number, "case without a running header")
+        if not self.point:
+            # The legend prints a Point on every case page; without its bullet (U+F0D8,
+            # a private-use glyph a PDF conversion may drop) it would pass for diagram labels.
+            raise SourceFormatError(
+                self.path, titles[0].number, "case without a Point (no line opens with its bullet)"
+            )
         prefecture, municipality = self.place
         label = self._population_label()
         initial, running, schedule, services = self.cost.result()
@@ -616,6 +622,12 @@ class _CaseFields:
         """
         if self.in_url_block:
             self._add_url(line.groups["title"], line.groups["url"] or "", line.number)
+        elif (line.groups["title"] or "").strip():
+            # Only 関連ＵＲＬ entries name their page; another field's link is a bare
+            # bracketed URL. Dropping a named one would lose the case's related pages.
+            raise SourceFormatError(
+                self.path, line.number, "a named link outside 関連ＵＲＬ: its label is missing"
+            )
 
     def _add_url(self, title: str | None, url: str, number: int) -> None:
         if all(entry.url != url for entry in self.urls):
@@ -1115,7 +1127,7 @@ def extract_v4_titles(path: Path) -> CaseCollectionExtract:
         _add_title_line(path, runs, number, text, match)
     if len(runs) != TITLE_CASES:
         message = f"{len(runs)} cases where {TITLE_CASES} were expected"
-        raise SourceFormatError(path, len(lines), message)
+        raise SourceFormatError(path, max(len(lines), 1), message)  # an empty file has line 1
     cases = [_title_case(path, run) for run in runs]
     return CaseCollectionExtract(
         document=path.name, edition=EDITION, cases=cases, anomalies=anomalies
