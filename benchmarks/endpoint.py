@@ -28,9 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import ExitStack
-from http.client import HTTPConnection
+from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -119,7 +119,7 @@ def sparql_requests(endpoint: str, mix: list, get_parameter: str | None = None) 
 def client(
     endpoint: str, requests_: list[Request], offset: int, warmup: float, seconds: float, out
 ) -> None:
-    """One closed-loop client: (kind, seconds, ok) per request after the warm-up.
+    """One closed-loop client: (kind, seconds, status) per request after the warm-up.
 
     It uses http.client with requests encoded beforehand, so that the client costs
     little CPU next to the server it measures (both share the machine).
@@ -132,15 +132,28 @@ def client(
     while (now := time.monotonic()) < stop:
         kind, method, target, body, headers = requests_[n % len(requests_)]
         n += 1
+        status = exchange(connection, method, target, body, headers)
+        elapsed = time.monotonic() - now
+        if now >= measure_from:
+            samples.append((kind, elapsed, status))
+    out.put(samples)
+
+
+def exchange(
+    connection: HTTPConnection, method: str, target: str, body: bytes | None, headers: dict
+) -> int:
+    """One request on ``connection``: the answer's status, or 0 if the connection failed
+    (an error to count, not the end of the client, whose samples would be lost)."""
+    try:
         connection.request(method, target, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
-        if response.will_close:
-            connection.close()
-        elapsed = time.monotonic() - now
-        if now >= measure_from:
-            samples.append((kind, elapsed, response.status == 200))
-    out.put(samples)
+    except (OSError, HTTPException):
+        connection.close()  # http.client connects again for the next request
+        return 0
+    if response.will_close:
+        connection.close()
+    return response.status
 
 
 def drive(
@@ -160,7 +173,7 @@ def drive_requests(
     endpoint: str, requests_: list[Request], clients: int, seconds: float, warmup: float = 2.0
 ) -> dict:
     """Run ``clients`` client processes on the server at ``endpoint``, cycling through
-    ``requests_``; throughput and latencies."""
+    ``requests_``; throughput and latencies, overall and per kind (``per_kind``)."""
     queue = multiprocessing.Queue()
     workers = [
         multiprocessing.Process(
@@ -175,9 +188,21 @@ def drive_requests(
     for worker in workers:
         worker.join()
     by_kind = defaultdict(list)
-    for kind, elapsed, _ in samples:
-        by_kind[kind].append(elapsed)
-    answered = [elapsed for _, elapsed, ok in samples if ok]
+    for sample in samples:
+        by_kind[sample[0]].append(sample)
+    return {
+        **summary(samples, seconds),
+        "kinds": {
+            kind: percentile([elapsed for _, elapsed, _ in group], 50)
+            for kind, group in sorted(by_kind.items())
+        },
+        "per_kind": {kind: summary(group, seconds) for kind, group in sorted(by_kind.items())},
+    }
+
+
+def summary(samples: list[tuple[str, float, int]], seconds: float) -> dict:
+    """Requests, errors (any status but 200, or no answer), throughput and latencies."""
+    answered = [elapsed for _, elapsed, status in samples if status == 200]
     return {
         "requests": len(samples),
         "errors": len(samples) - len(answered),
@@ -186,7 +211,7 @@ def drive_requests(
         "p50": percentile(answered, 50),
         "p95": percentile(answered, 95),
         "p99": percentile(answered, 99),
-        "kinds": {kind: percentile(times, 50) for kind, times in sorted(by_kind.items())},
+        "statuses": dict(Counter(status for _, _, status in samples)),
     }
 
 
@@ -267,7 +292,10 @@ def print_table(results: dict, args) -> None:
     print(
         "\n"
         + json.dumps(
-            {name: {k: v for k, v in r.items() if k != "kinds"} for name, r in results.items()}
+            {
+                name: {k: v for k, v in r.items() if k not in ("kinds", "per_kind")}
+                for name, r in results.items()
+            }
         )
     )
 

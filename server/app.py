@@ -17,11 +17,13 @@ from . import (
     graphview,
     home,
     i18n,
+    network,
     ontology,
     pages,
     release,
     resources,
     search,
+    security,
     sparql,
 )
 from .engines import EmbeddedEngine, Engine, RemoteEngine
@@ -39,6 +41,8 @@ def create_engine(dist: Path, settings: EndpointSettings) -> Engine:
 def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     """The application serving the release in ``dist``."""
     settings = settings or EndpointSettings()
+    # send_file resolves a relative path against the package, not the working directory
+    dist = dist.resolve()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["ENDPOINT"] = settings
@@ -50,11 +54,13 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     # IRIs are minted under this base; the server answers for them on whatever host it runs.
     app.config["BASE_IRI"] = report.get("base_iri", DEFAULT_BASE_IRI)
     i18n.install(app)
+    security.install(app)
     app.jinja_env.filters["merge_query"] = pages.merge_query
     app.register_error_handler(HTTPException, pages.error_page)
     app.register_error_handler(ProtocolError, pages.error_page)
+    # The SPARQL endpoint, the hot path, is answered ahead of Flask (see sparql.mount).
+    sparql.mount(app)
     for module in (
-        sparql,
         ontology,
         release,
         home,
@@ -64,6 +70,7 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
         editor,
         graphview,
         search,
+        network,
     ):
         app.register_blueprint(module.blueprint)
     return app

@@ -14,13 +14,14 @@ from typing import NamedTuple
 
 from flask import Blueprint, Response, current_app, url_for
 
-from . import pages, release
+from . import networkdata, pages, release
+from .i18n import MESSAGES
 
 blueprint = Blueprint("downloads", __name__)
 blueprint.after_request(pages.conditional)
 
 #: The groups of the page, in their order.
-GROUPS = ("dumps", "csv", "metadata", "other")
+GROUPS = ("dumps", "csv", "network", "metadata", "other")
 
 
 class Kind(NamedTuple):
@@ -54,6 +55,62 @@ def _csv_kind(stem: str, japanese: str, english: str) -> Kind:
         f"{english}, one per row (CSV, UTF-8 with a byte-order mark, the IRI first)",
     )
 
+
+#: The network analysis (``network/``): summary, measures, figures, then each network's
+#: exports by format (one file per network and format: the name says which network).
+NETWORK_FILES: tuple[Kind, ...] = (
+    Kind(
+        "network/summary.json",
+        "network",
+        "ネットワーク分析の概要（規模、上位のベンダーと技術、都道府県別の集計。JSON）",
+        "Summary of the network analysis (sizes, top vendors and technologies, "
+        "per-prefecture counts; JSON)",
+    ),
+    Kind(
+        "network/measures.json",
+        "network",
+        "全ノードのネットワークごとの指標（次数、中心性、連結成分、コミュニティ。JSON）",
+        "Every node's measures per network (degree, centralities, component, community; JSON)",
+    ),
+    *(
+        Kind(f"network/{name}", "network", f"図：{japanese}（SVG）", f"Figure: {english} (SVG)")
+        for name, (japanese, english) in (
+            (name, MESSAGES[f"figure_{name}"]) for name in networkdata.FIGURES
+        )
+    ),
+    Kind("network/*.svg", "network", "図（SVG）", "Figure (SVG)"),
+    Kind(
+        "network/*.gexf",
+        "network",
+        "ネットワーク（GEXF 1.2。Gephi で開けます）",
+        "A network as GEXF 1.2 (opens in Gephi)",
+    ),
+    Kind(
+        "network/*.graphml",
+        "network",
+        "ネットワーク（GraphML。Cytoscape、igraph などで開けます）",
+        "A network as GraphML (opens in Cytoscape, igraph and others)",
+    ),
+    Kind(
+        "network/*-nodes.csv",
+        "network",
+        "ネットワークのノード一覧（CSV、UTF-8、BOMなし。Gephi の表形式の取り込み用）",
+        "A network's nodes (CSV, UTF-8 without a byte-order mark, for Gephi's spreadsheet import)",
+    ),
+    Kind(
+        "network/*-edges.csv",
+        "network",
+        "ネットワークのエッジ一覧（CSV、source・target・weight の列）",
+        "A network's edges (CSV with source, target and weight columns)",
+    ),
+    Kind(
+        "network/*.cyjs",
+        "network",
+        "ネットワーク（Cytoscape.js JSON。Cytoscape デスクトップでも開けます）",
+        "A network as Cytoscape.js JSON (Cytoscape desktop imports it too)",
+    ),
+    Kind("network/*", "network", "ネットワーク分析のファイル", "A file of the network analysis"),
+)
 
 #: The known files in the order the page lists them; the first matching pattern wins.
 KNOWN_FILES: tuple[Kind, ...] = (
@@ -107,6 +164,7 @@ KNOWN_FILES: tuple[Kind, ...] = (
         "CSV 表（UTF-8、BOM付き）",
         "CSV table (UTF-8 with a byte-order mark)",
     ),
+    *NETWORK_FILES,
     Kind(
         "catalog.ttl",
         "metadata",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app, g, request
+from flask import abort, current_app, g, request
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from . import graphdata
+from . import graphdata, networkdata
 from .graphdata import Labels, Term, iri
 
 #: Most values of one resource read for its page; a resource has far fewer.
@@ -40,10 +40,23 @@ def is_graph(resource: str) -> bool:
 
 def exists(resource: str) -> bool:
     """Whether the release says anything about ``resource`` (or holds it as a graph)."""
+    if not is_iri(resource):
+        # A path whose escapes decode to letters no IRI may hold (U+0085, U+FFFE…): the
+        # release says nothing about it, so it is unknown (404), not a server error.
+        return False
     node = iri(resource)
     if is_graph(resource):
         return graphdata.ask(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}")
     return graphdata.ask(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
+
+
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI that SPARQL can name."""
+    try:
+        iri(text)
+    except ValueError:
+        return False
+    return True
 
 
 def description_query(resource: str) -> str:
@@ -241,6 +254,8 @@ def edition_changes(
 def describe(resource: str, path: str) -> dict:
     """Everything the entity page shows about ``resource``."""
     only = request.args.get("in")
+    if only and not is_iri(only):
+        abort(400, description=f"in: not an IRI: {only!r}")
     offset = max(request.args.get("offset", 0, type=int), 0)
     mine = [] if is_graph(resource) else outgoing(resource)
     links_in = incoming(resource, only, offset)
@@ -282,6 +297,8 @@ def describe(resource: str, path: str) -> dict:
             }
             for other, when in editions
         ],
+        # Its degree, centralities and community in each network of the release's analysis.
+        "network_measures": networkdata.entity_measures(current_app.config["DIST"], resource),
         "is_graph": is_graph(resource),
         "graph_size": graph_size(resource) if is_graph(resource) else None,
         "data_links": {

@@ -43,13 +43,11 @@ class Job:
 
 def evaluate(store: Store, job: Job) -> Answer | Failure:
     """Run ``job`` on ``store`` (in the calling process) and serialise the answer."""
-    dataset = {}
-    if job.default_graphs or job.named_graphs:
-        # The protocol's dataset replaces the query's FROM / FROM NAMED entirely.
-        dataset = {
-            "default_graph": [NamedNode(graph) for graph in job.default_graphs],
-            "named_graphs": [NamedNode(graph) for graph in job.named_graphs],
-        }
+    try:
+        dataset = _dataset(job)
+    except ValueError as error:
+        # Raised here it would end the query process, and the worker answer 500.
+        return Failure(400, f"a graph of the dataset is not an IRI: {error}")
     try:
         result = store.query(
             job.query, base_iri=job.base_iri, use_default_graph_as_union=not dataset, **dataset
@@ -61,6 +59,18 @@ def evaluate(store: Store, job: Job) -> Answer | Failure:
         return Failure(406, "none of the accepted media types fits this kind of result")
     except (ValueError, OSError) as error:
         return Failure(400, f"the query could not be evaluated: {error}")
+
+
+def _dataset(job: Job) -> dict:
+    """The protocol's dataset as ``Store.query`` arguments (none without one); a
+    ValueError for a graph name that is not an IRI."""
+    if not (job.default_graphs or job.named_graphs):
+        return {}
+    # The protocol's dataset replaces the query's FROM / FROM NAMED entirely.
+    return {
+        "default_graph": [NamedNode(graph) for graph in job.default_graphs],
+        "named_graphs": [NamedNode(graph) for graph in job.named_graphs],
+    }
 
 
 class QueryProcess:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 
 from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery, traverse
@@ -21,16 +22,28 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
 from .errors import ProtocolError
+from .timebox import Expired, time_box
 
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-def check_services(query: str, allowed: Iterable[str]) -> None:
-    """Raise a 403 ProtocolError if ``query`` calls a SERVICE not in ``allowed``."""
+def check_services(query: str, allowed: Iterable[str], timeout: float | None = None) -> None:
+    """Raise a 403 ProtocolError if ``query`` calls a SERVICE not in ``allowed``.
+
+    The parse counts against the query's ``timeout`` (seconds): past it, the answer is
+    the 503 of the time limit (rdflib needs seconds for some long queries).
+    """
     if "service" not in _decode_escapes(query).lower():
         return
     allowed = set(allowed)
-    for endpoint in service_endpoints(query):
+    try:
+        with time_box(timeout) if timeout else nullcontext():
+            endpoints = list(service_endpoints(query))
+    except Expired:
+        raise ProtocolError(
+            503, f"the query was stopped after the time limit of {timeout:g} s"
+        ) from None
+    for endpoint in endpoints:
         if endpoint is None:
             raise ProtocolError(403, "SERVICE with a variable endpoint is not allowed")
         if endpoint not in allowed:

@@ -139,6 +139,150 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "検索索引（search.sqlite）がこのリリースにありません。dxkg build で作り直してください。",
         "The search index (search.sqlite) is missing from this release; run dxkg build.",
     ),
+    # networks (the network page and the measures on entity pages)
+    "networks": ("ネットワーク", "Networks"),
+    "network_title": ("ネットワーク分析", "Network analysis"),
+    "network_intro": (
+        (
+            "事例と調査から作った二部ネットワーク（自治体とベンダー、技術、共同利用システム）"
+            "と、その射影です。ネットワーク全体と各ノードの指標はダウンロードして"
+            "Gephi や Cytoscape などで開けます。"
+        ),
+        (
+            "Bipartite networks built from the cases and the survey (local governments with "
+            "vendors, technologies and shared systems) and their projections. The networks "
+            "and every node's measures can be downloaded and opened in Gephi, Cytoscape "
+            "and other tools."
+        ),
+    ),
+    "network_missing": (
+        (
+            "このリリースにはネットワーク分析（network/summary.json）がありません。"
+            "dxkg build で作り直してください。"
+        ),
+        "This release has no network analysis (network/summary.json); run dxkg build.",
+    ),
+    "network_contents": ("目次", "Contents"),
+    "network_vendor-municipality": ("ベンダー–自治体", "Vendor–municipality"),
+    "network_technology-municipality": ("技術–自治体", "Technology–municipality"),
+    "network_shared-system-municipality": (
+        "共同利用システム–自治体",
+        "Shared system–municipality",
+    ),
+    "network_municipality-by-vendor": (
+        "自治体（共通のベンダーによる射影）",
+        "Municipalities sharing vendors (projection)",
+    ),
+    "network_vendor-by-municipality": (
+        "ベンダー（共通の自治体による射影）",
+        "Vendors sharing municipalities (projection)",
+    ),
+    "network_technology-by-municipality": (
+        "技術（同じ自治体での利用による射影）",
+        "Technologies used by the same municipalities (projection)",
+    ),
+    "network": ("ネットワーク", "Network"),
+    "network_sizes": ("ネットワークの規模", "Network sizes"),
+    "nodes": ("ノード", "Nodes"),
+    "edges": ("エッジ", "Edges"),
+    "governments": ("自治体", "Governments"),
+    "other_side": ("相手側", "Other side"),
+    "density": ("密度", "Density"),
+    "components": ("連結成分", "Components"),
+    "largest_component": ("最大連結成分", "Largest component"),
+    "communities": ("コミュニティ", "Communities"),
+    "top_vendors": ("多くの自治体と関わるベンダー", "Vendors serving the most municipalities"),
+    "top_technologies": (
+        "多くの自治体で使われる技術",
+        "Technologies used by the most municipalities",
+    ),
+    "vendor": ("ベンダー", "Vendor"),
+    "technology": ("技術", "Technology"),
+    "municipalities_served": ("自治体数", "Municipalities"),
+    "initiatives": ("取組数", "Initiatives"),
+    "prefectures_count": ("都道府県数", "Prefectures"),
+    "communities_summary": ("コミュニティ（Louvain法）", "Communities (Louvain)"),
+    "community_sizes": ("大きさ（大きい順）", "Sizes (largest first)"),
+    "largest_communities": (
+        "ベンダー–自治体ネットワークの大きなコミュニティ",
+        "The largest communities of the vendor–municipality network",
+    ),
+    "community_number": ("番号", "Number"),
+    "members": ("構成", "Members"),
+    "by_prefecture": ("都道府県別", "By prefecture"),
+    "prefecture": ("都道府県", "Prefecture"),
+    "vendors": ("ベンダー", "Vendors"),
+    "technologies": ("技術", "Technologies"),
+    "shared_systems": ("共同利用システム", "Shared systems"),
+    "governments_with": ("関わる団体数", "Governments"),
+    "partners": ("相手の数", "Partners"),
+    "figures": ("図", "Figures"),
+    "network_downloads": ("ネットワークのダウンロード", "Network downloads"),
+    "network_downloads_intro": (
+        (
+            "各ネットワークを GEXF（Gephi）、GraphML、CSV（ノードとエッジ）、Cytoscape.js JSON で"
+            "提供します。概要と全ノードの指標は JSON です："
+        ),
+        (
+            "Each network as GEXF (Gephi), GraphML, CSV (nodes and edges) and Cytoscape.js "
+            "JSON. The summary and every node's measures are JSON:"
+        ),
+    ),
+    "export_nodes_csv": ("CSV（ノード）", "CSV (nodes)"),
+    "export_edges_csv": ("CSV（エッジ）", "CSV (edges)"),
+    "network_summary_file": ("概要", "Summary"),
+    "network_measures_file": ("ノードごとの指標", "Measures of every node"),
+    "network_drawing": ("ベンダー–自治体ネットワーク", "The vendor–municipality network"),
+    "network_drawing_help": (
+        (
+            "条件に合うエッジと、それにつながるノードだけを表示します。"
+            "ノードを選ぶとそのページへ移動します。一覧は右（狭い画面では下）にあります。"
+        ),
+        (
+            "Only the edges that match the filters, and the nodes they join, are shown. "
+            "Select a node to open its page; the list beside the drawing (below it on narrow "
+            "screens) holds the same nodes."
+        ),
+    ),
+    "network_canvas": (
+        "ベンダー–自治体ネットワークの図（内容は右の一覧と同じ）",
+        "Drawing of the vendor–municipality network (the list holds the same nodes)",
+    ),
+    "filter_prefecture": ("都道府県", "Prefecture"),
+    "filter_technology": ("技術", "Technology"),
+    "filter_min_weight": ("最小の重み（取組数）", "Minimum weight (initiatives)"),
+    "filter_all": ("すべて", "All"),
+    "network_status": (
+        "{nodes} ノード・{edges} エッジを表示中（全 {total_nodes} ノード・{total_edges} エッジ）",
+        "Showing {nodes} nodes and {edges} edges (of {total_nodes} nodes and {total_edges} edges)",
+    ),
+    "network_loading": ("読み込み中…", "Loading…"),
+    "network_failed": (
+        "ネットワークを読み込めませんでした。下の表をご覧ください。",
+        "The network could not be loaded; the tables below hold its figures.",
+    ),
+    "network_nodes_list": ("表示中のノード", "Nodes shown"),
+    "figure_degree-distribution.svg": (
+        "次数分布(ベンダー–自治体ネットワーク)",
+        "Degree distribution of the vendor–municipality network",
+    ),
+    "figure_top-vendors.svg": (
+        "取引自治体数の多いベンダー",
+        "Top vendors by municipalities served",
+    ),
+    "figure_community-sizes.svg": (
+        "コミュニティの大きさ(Louvain法)",
+        "Community sizes (Louvain) in the vendor–municipality network",
+    ),
+    "network_measures": ("ネットワーク指標", "Network measures"),
+    "degree": ("次数", "Degree"),
+    "weighted_degree": ("重み付き次数", "Weighted degree"),
+    "degree_centrality": ("次数中心性", "Degree centrality"),
+    "betweenness": ("媒介中心性", "Betweenness"),
+    "component": ("連結成分", "Component"),
+    "community": ("コミュニティ", "Community"),
+    "network_page_link": ("ネットワーク分析のページ", "The network analysis page"),
+    "group_network": ("ネットワーク分析", "Network analysis"),
 }
 
 

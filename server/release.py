@@ -63,7 +63,11 @@ def _send(name: str) -> Response:
     dist: Path = current_app.config["DIST"]
     if name != CHECKSUMS and name not in published_files(dist):
         abort(404)
-    response = send_file(dist / name, mimetype=media_type(name), conditional=True, etag=True)
+    path = dist / name
+    # A listed name can still be a symlink (put there by hand) to a file outside dist/.
+    if not path.resolve().is_relative_to(dist.resolve()):
+        abort(404)
+    response = send_file(path, mimetype=media_type(name), conditional=True, etag=True)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -7,7 +7,7 @@ whichever engine answered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
@@ -101,12 +101,11 @@ def serialise_capped(
         return Answer(media_type, result.serialize(format=RESULTS_FORMATS[media_type]))
     if isinstance(result, QuerySolutions):
         media_type = _require(results_media_type)
-        variables = [variable.value for variable in result.variables]
-        rows = list(islice(result, row_limit + 1))
-        kept = rows[:row_limit]
-        solutions = parse_query_results(_as_tsv(variables, kept), QueryResultsFormat.TSV)
-        body = solutions.serialize(format=RESULTS_FORMATS[media_type])
-        return Answer(media_type, body, len(kept), row_limit if len(rows) > row_limit else None)
+        tsv, rows, cut = _capped_tsv(result, row_limit)
+        results_format = RESULTS_FORMATS[media_type]
+        if results_format != QueryResultsFormat.TSV:
+            tsv = parse_query_results(tsv, QueryResultsFormat.TSV).serialize(format=results_format)
+        return Answer(media_type, tsv, rows, row_limit if cut else None)
     media_type = _require(graph_media_type)
     triples = list(islice(result, row_limit + 1))
     body = serialize(triples[:row_limit], format=GRAPH_FORMATS[media_type])
@@ -120,20 +119,52 @@ def _require(media_type: str | None) -> str:
     return media_type
 
 
-def _as_tsv(variables: list[str], solutions: list) -> bytes:
-    """The solutions in SPARQL TSV, whose cells are terms in N-Triples syntax.
+class _RowsCut(Exception):
+    """Raised through pyoxigraph's serialiser to stop it once the row limit is passed."""
 
-    pyoxigraph serialises a whole result but not a prefix of one; writing the
-    kept rows as TSV (the str() of a pyoxigraph term is its N-Triples form, with
-    tabs and newlines escaped) and parsing that back gives a result of exactly
-    those rows for pyoxigraph's serialisers.
+
+class _TsvRows:
+    """A binary file for pyoxigraph's TSV serialiser that keeps the header and rows
+    until more than ``limit`` rows arrived, then stops the serialisation."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.chunks: list[bytes] = []
+        self.lines = 0
+        self.cut = False
+
+    def write(self, chunk: bytes) -> int:
+        """Keep ``chunk``, or raise :class:`_RowsCut` once the limit is passed."""
+        if self.cut:  # pyoxigraph flushes its buffer once more after the error
+            raise _RowsCut
+        self.chunks.append(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit + 1:  # the header line, the limit, and one row more
+            self.cut = True
+            raise _RowsCut
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the chunks are kept in memory."""
+
+
+def _capped_tsv(solutions: QuerySolutions, row_limit: int) -> tuple[bytes, int, bool]:
+    """The solutions in SPARQL TSV, at most ``row_limit`` of them; the rows kept, and
+    whether more were cut.
+
+    pyoxigraph serialises a whole result, not a prefix of one. Its TSV writer runs
+    in native code and writes one line per solution (tabs and newlines in terms are
+    escaped), so counting lines as it writes finds the limit, and stopping it there
+    stops the evaluation. The TSV, parsed back, gives a result of exactly those rows
+    to pyoxigraph's other serialisers.
     """
-    lines = ["\t".join("?" + name for name in variables)]
-    lines.extend("\t".join(_cells(solution, variables)) for solution in solutions)
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _cells(solution, variables: list[str]) -> Iterator[str]:
-    for name in variables:
-        term = solution[name]
-        yield "" if term is None else str(term)
+    target = _TsvRows(row_limit)
+    try:
+        solutions.serialize(target, format=QueryResultsFormat.TSV)
+    except _RowsCut:
+        pass
+    tsv = b"".join(target.chunks)
+    if not target.cut:
+        return tsv, target.lines - 1, False
+    lines = tsv.split(b"\n", row_limit + 1)[: row_limit + 1]
+    return b"\n".join(lines) + b"\n", row_limit, True

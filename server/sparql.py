@@ -1,189 +1,333 @@
-"""The SPARQL 1.1 Protocol endpoint: one read-only route in front of an engine.
+"""The SPARQL 1.1 Protocol endpoint: one read-only WSGI application in front of an engine.
 
-The route reads the operation (GET, urlencoded POST or direct POST), refuses
+The endpoint reads the operation (GET, urlencoded POST or direct POST), refuses
 updates and SERVICE calls outside the allow-list, negotiates the output format
 for each kind of result, and hands a :class:`~.executor.Job` to the engine,
 which applies the time and row limits. Answers say in headers how many rows
 they hold and whether the row limit cut them.
+
+It is the server's hot path, so :func:`mount` puts it in front of Flask, and it
+answers with plain WSGI: Flask's request context, routing and hooks, and werkzeug's
+response objects, cost more per request than evaluating a lookup. Requests are
+still read by werkzeug, with its limits; what Flask's hooks give every answer (the
+security headers) is added here.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, request
+from flask import Flask
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseUpdate
+from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header
+from werkzeug.utils import get_content_type
+from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import get_input_stream
 
+from .complexity import check_complexity
 from .engines import Engine
 from .errors import ProtocolError
 from .executor import Job
 from .federation import check_services
 from .results import FORMAT_ALIASES, GRAPH_FORMATS, RESULTS_FORMATS, Answer
+from .security import add_security_headers
 from .settings import EndpointSettings
+from .timebox import Expired, time_box
 
-blueprint = Blueprint("sparql", __name__)
-
+#: Where the endpoint answers.
+PATH = "/sparql"
 #: Response headers about the row limit, readable by scripts in browsers too.
 ROW_HEADERS = ("Result-Rows", "Result-Row-Limit", "Result-Truncated", "X-SPARQL-MaxRows")
+CORS_HEADERS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Headers", "Accept, Content-Type"),
+    ("Access-Control-Expose-Headers", ", ".join(ROW_HEADERS)),
+)
+#: What an ``OPTIONS`` request (a CORS preflight) and a 405 are told, as Flask's routing did.
+ALLOW = ("Allow", "GET, HEAD, OPTIONS, POST")
+VARY = ("Vary", "Accept")
+READ_ONLY = "this endpoint is read-only: updates are refused"
 
 
-@blueprint.errorhandler(ProtocolError)
-def _protocol_error(error: ProtocolError) -> Response:
-    return Response(str(error) + "\n", status=error.status, mimetype="text/plain")
+def mount(app: Flask) -> None:
+    """Answer ``/sparql`` with a :class:`SparqlEndpoint` on ``app``'s engine, ahead of Flask.
+
+    The path is matched exactly; anything else, ``/sparql/`` included, goes to Flask
+    as before. ``url_for("sparql.sparql")`` still builds the endpoint's URL.
+    """
+    endpoint = SparqlEndpoint(app.config["ENGINE"], app.config["ENDPOINT"])
+    flask_app = app.wsgi_app
+
+    def dispatch(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == PATH:
+            return endpoint(environ, start_response)
+        return flask_app(environ, start_response)
+
+    app.wsgi_app = dispatch
+    app.add_url_rule(PATH, endpoint="sparql.sparql", build_only=True)
 
 
-@blueprint.errorhandler(HTTPException)
-def _http_error(error: HTTPException) -> Response:
-    # e.g. 413 from a body over the size limit: a one-line message, not an HTML page.
-    return Response(
-        f"{error.name}: {error.description}\n", status=error.code, mimetype="text/plain"
-    )
+class Reply(NamedTuple):
+    """An HTTP answer before the headers every answer gets."""
+
+    status: int
+    media_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
 
 
-@blueprint.after_request
-def _allow_cross_origin(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Expose-Headers"] = ", ".join(ROW_HEADERS)
-    return response
+class Operation(NamedTuple):
+    """A protocol request: the query, its dataset, and the ``format`` asked for."""
+
+    query: str
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    format: str | None
 
 
-@blueprint.route("/sparql", methods=["GET", "POST"])
-def sparql() -> Response:
-    """Answer a SPARQL query sent by GET, form POST or direct POST; describe the service
-    (SPARQL 1.1 Service Description) on a GET without a query."""
-    if request.method == "GET" and not request.args:
-        return service_description()
-    settings: EndpointSettings = current_app.config["ENDPOINT"]
-    query, default_graphs, named_graphs = read_request()
-    check_services(query, settings.allowed_services)
-    job = Job(
-        query=query,
-        base_iri=request.base_url,
-        default_graphs=tuple(default_graphs),
-        named_graphs=tuple(named_graphs),
-        results_media_type=negotiate(RESULTS_FORMATS),
-        graph_media_type=negotiate(GRAPH_FORMATS),
-        row_limit=settings.row_limit,
-    )
-    try:
-        answer = engine().run(job, settings.query_timeout)
-    except ProtocolError as error:
-        if error.status == 400 and is_update(query):
-            raise ProtocolError(403, "this endpoint is read-only: updates are refused") from None
-        raise
-    return answer_response(answer, settings.row_limit)
+class SparqlEndpoint:
+    """The protocol's query operation and service description, as a WSGI application."""
+
+    def __init__(self, engine: Engine, settings: EndpointSettings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._graph_sizes: tuple[tuple[str, int], ...] | None = None
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            reply = self.respond(request)
+        except ProtocolError as error:
+            reply = _plain(error.status, str(error))
+        except HTTPException as error:
+            # e.g. 413 from a body over the size limit: a one-line message, not an HTML page.
+            reply = _plain(error.code, f"{error.name}: {error.description}")
+        headers = [
+            ("Content-Type", get_content_type(reply.media_type, "utf-8")),
+            ("Content-Length", str(len(reply.body))),
+            *reply.headers,
+            *CORS_HEADERS,
+            *_security_headers(reply.media_type),
+        ]
+        start_response(f"{reply.status} {HTTP_STATUS_CODES[reply.status].upper()}", headers)
+        return [] if request.method == "HEAD" else [reply.body]
+
+    def respond(self, request: Request) -> Reply:
+        """The answer to a protocol request, or a ProtocolError."""
+        if request.method == "OPTIONS":  # a CORS preflight
+            return Reply(200, "text/plain", b"", (ALLOW,))
+        if request.method not in ("GET", "HEAD", "POST"):
+            return _plain(405, f"{request.method} is not a SPARQL protocol operation", (ALLOW,))
+        if request.method != "POST" and not request.args:
+            return self.service_description(request)
+        operation = read_request(request, self.settings.max_request_bytes)
+        check_complexity(operation.query)
+        timeout = self.settings.query_timeout
+        check_services(operation.query, self.settings.allowed_services, timeout)
+        results_media_type, graph_media_type = negotiate(request, operation.format)
+        job = Job(
+            query=operation.query,
+            base_iri=endpoint_url(request),
+            default_graphs=operation.default_graphs,
+            named_graphs=operation.named_graphs,
+            results_media_type=results_media_type,
+            graph_media_type=graph_media_type,
+            row_limit=self.settings.row_limit,
+        )
+        try:
+            answer = self.engine.run(job, self.settings.query_timeout)
+        except ProtocolError as error:
+            if error.status == 400 and is_update(operation.query, timeout):
+                raise ProtocolError(403, READ_ONLY) from None
+            raise
+        return answer_reply(answer, self.settings.row_limit)
+
+    def service_description(self, request: Request) -> Reply:
+        """The endpoint, its languages and formats, and its dataset, in the RDF format
+        asked for (SPARQL 1.1 Service Description)."""
+        _, media_type = negotiate(request, None)
+        if media_type is None:
+            raise ProtocolError(
+                406, f"the service description is offered as {', '.join(GRAPH_FORMATS)}"
+            )
+        turtle = _service_description_turtle(endpoint_url(request), self.graph_sizes())
+        body = serialize(parse(turtle, format=RdfFormat.TURTLE), format=GRAPH_FORMATS[media_type])
+        return Reply(200, media_type, body, (VARY,))
+
+    def graph_sizes(self) -> tuple[tuple[str, int], ...]:
+        """Triples per named graph, counted once by the engine."""
+        if self._graph_sizes is None:
+            answer = self.engine.run(Job(GRAPH_SIZES), self.settings.query_timeout)
+            solutions = parse_query_results(answer.body, QueryResultsFormat.JSON)
+            self._graph_sizes = tuple((row["g"].value, int(row["n"].value)) for row in solutions)
+        return self._graph_sizes
 
 
-def engine() -> Engine:
-    """The application's query engine."""
-    return current_app.config["ENGINE"]
-
-
-def answer_response(answer: Answer, row_limit: int) -> Response:
-    """The HTTP response for an answer, with its row-limit headers."""
-    response = Response(answer.body, mimetype=answer.media_type)
-    response.vary.add("Accept")
+def answer_reply(answer: Answer, row_limit: int) -> Reply:
+    """The HTTP answer for a query's answer, with its row-limit headers."""
+    headers = [VARY]
     if answer.rows is not None:
-        response.headers["Result-Rows"] = str(answer.rows)
-        response.headers["Result-Row-Limit"] = str(row_limit)
-        response.headers["Result-Truncated"] = "true" if answer.truncated else "false"
+        headers += [
+            ("Result-Rows", str(answer.rows)),
+            ("Result-Row-Limit", str(row_limit)),
+            ("Result-Truncated", "true" if answer.truncated else "false"),
+        ]
         if answer.truncated:
             # The header Virtuoso sends on a cut result, which some clients look for.
-            response.headers["X-SPARQL-MaxRows"] = str(answer.cut_at)
-    return response
+            headers.append(("X-SPARQL-MaxRows", str(answer.cut_at)))
+    return Reply(200, answer.media_type, answer.body, tuple(headers))
 
 
-def read_request() -> tuple[str, list[str], list[str]]:
-    """The query and dataset IRIs of a protocol request, or a ProtocolError."""
-    if request.method == "GET":
+def read_request(request: Request, max_bytes: int) -> Operation:
+    """The operation of a protocol request, or a ProtocolError (an HTTPException for a
+    body over ``max_bytes``)."""
+    if request.method != "POST":
         params = request.args
         queries = params.getlist("query")
     elif request.mimetype == "application/x-www-form-urlencoded":
-        params = request.form
+        params = _form(_body(request, max_bytes))
         queries = params.getlist("query")
     elif request.mimetype == "application/sparql-query":
         params = request.args
-        queries = [_utf8_body()]
+        queries = [_utf8_query(request, max_bytes)]
     elif request.mimetype == "application/sparql-update":
-        raise ProtocolError(403, "this endpoint is read-only: updates are refused")
+        raise ProtocolError(403, READ_ONLY)
     else:
         raise ProtocolError(415, f"unsupported media type {request.mimetype!r} for a query")
     if "update" in params:
-        raise ProtocolError(403, "this endpoint is read-only: updates are refused")
+        raise ProtocolError(403, READ_ONLY)
     if not queries:
         raise ProtocolError(400, "missing 'query' parameter")
     if len(queries) > 1:
         raise ProtocolError(400, "more than one 'query' parameter")
-    return queries[0], params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    return Operation(
+        queries[0],
+        tuple(params.getlist("default-graph-uri")),
+        tuple(params.getlist("named-graph-uri")),
+        request.args.get("format", params.get("format")),
+    )
 
 
-def _utf8_body() -> str:
+def _body(request: Request, max_bytes: int) -> bytes:
+    # werkzeug's input stream with its limit (413 past ``max_bytes``), read at once:
+    # werkzeug's form parser around it costs more than parsing the form.
+    return get_input_stream(request.environ, max_content_length=max_bytes).read()
+
+
+def _form(body: bytes) -> MultiDict:
+    """An urlencoded body as werkzeug parses it: invalid percent-escapes stay escaped,
+    and a body that is not UTF-8 is an empty form."""
+    try:
+        text = body.decode()
+    except UnicodeDecodeError:
+        return MultiDict()
+    return MultiDict(parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote"))
+
+
+def _utf8_query(request: Request, max_bytes: int) -> str:
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise ProtocolError(415, f"the query must be sent in UTF-8, not {charset}")
     try:
-        return request.get_data().decode("utf-8")
+        return _body(request, max_bytes).decode("utf-8")
     except UnicodeDecodeError:
         raise ProtocolError(400, "the query body is not UTF-8") from None
 
 
-def is_update(text: str) -> bool:
-    """True if ``text`` parses as SPARQL Update (asked only after it failed as a query)."""
+def is_update(text: str, timeout: float | None = None) -> bool:
+    """True if ``text`` parses as SPARQL Update (asked only after it failed as a query)
+    within ``timeout`` seconds; rdflib needs seconds for a long one, which then stays
+    a malformed query."""
     try:
-        parseUpdate(text)
-    except (ParseException, ValueError, RecursionError):
+        with time_box(timeout) if timeout else nullcontext():
+            parseUpdate(text)
+    except (ParseException, ValueError, RecursionError, Expired):
         return False
     return True
 
 
-def negotiate(formats: dict) -> str | None:
-    """The media type to answer in (werkzeug's q-value parser), or None if none fits.
+def endpoint_url(request: Request) -> str:
+    """The endpoint's URL as the client addressed it: the base IRI of its queries."""
+    environ = request.environ
+    return _endpoint_url(
+        environ.get("wsgi.url_scheme"),
+        environ.get("HTTP_HOST"),
+        environ.get("SERVER_NAME"),
+        environ.get("SERVER_PORT"),
+        environ.get("SCRIPT_NAME", ""),
+    )
 
-    ``format=`` overrides ``Accept``; an unknown ``format`` fits nothing.
-    """
-    requested = request.values.get("format")
+
+@lru_cache(maxsize=64)
+def _endpoint_url(scheme: str, host: str | None, server: str, port: str, script_name: str) -> str:
+    # werkzeug's URL of a request on the endpoint's path; cached, as a client's requests
+    # all name the same host, and working it out costs as much as parsing the form.
+    environ = {
+        "wsgi.url_scheme": scheme,
+        "SERVER_NAME": server,
+        "SERVER_PORT": port,
+        "SCRIPT_NAME": script_name,
+        "PATH_INFO": PATH,
+    }
+    if host is not None:
+        environ["HTTP_HOST"] = host
+    return Request(environ).base_url
+
+
+def negotiate(request: Request, requested: str | None) -> tuple[str | None, str | None]:
+    """The media types to answer in: for solutions or a boolean, and for a graph; None
+    where nothing fits. ``requested`` (the ``format`` parameter) overrides ``Accept``."""
+    return _negotiate(request.environ.get("HTTP_ACCEPT", ""), requested)
+
+
+@lru_cache(maxsize=256)
+def _negotiate(accept: str, requested: str | None) -> tuple[str | None, str | None]:
+    # Cached: clients send the same few headers, and werkzeug's q-value parser costs
+    # more than the rest of a request's handling here.
+    return _choose(RESULTS_FORMATS, accept, requested), _choose(GRAPH_FORMATS, accept, requested)
+
+
+def _choose(formats: dict, accept: str, requested: str | None) -> str | None:
+    """The media type of ``formats`` to answer in (werkzeug's q-value parser), or None
+    if none fits; an unknown ``format`` fits nothing."""
     if requested:
         media_type = FORMAT_ALIASES.get(requested, requested)
         return media_type if media_type in formats else None
-    accept = request.accept_mimetypes
-    if not accept or accept.best in ("*/*", None):
+    accepted = parse_accept_header(accept, MIMEAccept)
+    if not accepted or accepted.best in ("*/*", None):
         return next(iter(formats))
-    return accept.best_match(list(formats))
+    return accepted.best_match(list(formats))
 
 
-def service_description() -> Response:
-    """The endpoint, its languages and formats, and its dataset, in the RDF format asked for."""
-    media_type = negotiate(GRAPH_FORMATS)
-    if media_type is None:
-        raise ProtocolError(
-            406, f"the service description is offered as {', '.join(GRAPH_FORMATS)}"
-        )
-    turtle = _service_description_turtle(request.base_url, _graph_sizes())
-    body = serialize(parse(turtle, format=RdfFormat.TURTLE), format=GRAPH_FORMATS[media_type])
-    response = Response(body, mimetype=media_type)
-    response.vary.add("Accept")
-    return response
+def _plain(status: int, message: str, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
+    """A refusal or failure as one line of text."""
+    return Reply(status, "text/plain", (message + "\n").encode("utf-8"), headers)
+
+
+@lru_cache(maxsize=32)
+def _security_headers(media_type: str) -> tuple[tuple[str, str], ...]:
+    # What the application's security hook adds to an answer of this media type, which
+    # is all it looks at: worked out once per type, on a werkzeug response.
+    response = add_security_headers(Response(mimetype=media_type))
+    return tuple(
+        (name, value)
+        for name, value in response.headers.items()
+        if name not in ("Content-Type", "Content-Length")
+    )
 
 
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
-def _graph_sizes() -> tuple[tuple[str, int], ...]:
-    sizes = current_app.config.get("GRAPH_SIZES")
-    if sizes is None:
-        settings: EndpointSettings = current_app.config["ENDPOINT"]
-        answer = engine().run(Job(GRAPH_SIZES), settings.query_timeout)
-        solutions = parse_query_results(answer.body, QueryResultsFormat.JSON)
-        sizes = tuple((row["g"].value, int(row["n"].value)) for row in solutions)
-        current_app.config["GRAPH_SIZES"] = sizes
-    return sizes
-
-
-@cache
+@lru_cache(maxsize=16)  # keyed by the endpoint's URL, whose host the client names
 def _service_description_turtle(endpoint: str, graph_sizes: tuple[tuple[str, int], ...]) -> bytes:
     result_formats = [RESULTS_FORMATS[m] for m in RESULTS_FORMATS if m != "application/json"]
     iris = [f.iri for f in result_formats] + [f.iri for f in GRAPH_FORMATS.values()]

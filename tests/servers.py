@@ -13,10 +13,12 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import requests
 
@@ -32,26 +34,34 @@ def free_port() -> int:
 
 @contextmanager
 def running(command: list[str], probe: str, timeout: float = 60) -> Iterator[subprocess.Popen]:
-    """Start ``command``, wait until ``probe`` answers, and stop it on exit."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_until_up(probe, process, timeout)
-        yield process
-    finally:
-        process.terminate()
+    """Start ``command``, wait until ``probe`` answers, and stop it on exit.
+
+    Its stderr goes to a temporary file, not a pipe: nothing reads the pipe while the
+    server runs, and a server that logs much (gunicorn logs every malformed request it
+    refuses, found by the fuzz tests) blocks once the pipe is full.
+    """
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            wait_until_up(probe, process, timeout, errors)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> None:
-    """Poll ``url`` until it answers 200; fail with the server's stderr if it exits."""
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float, errors: BinaryIO) -> None:
+    """Poll ``url`` until it answers 200; fail with the server's stderr (written to
+    ``errors``) if it exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode()}")
+            errors.seek(0)
+            raise RuntimeError(f"server exited: {errors.read().decode(errors='replace')}")
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return

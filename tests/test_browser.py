@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from browser import release_with
 from conftest import ENGINE_MODES
+from dxkg.web.i18n import MESSAGES
 from servers import endpoint_server
 
 pytestmark = pytest.mark.e2e
@@ -143,3 +144,72 @@ def test_a_reader_goes_from_search_to_a_case_its_town_the_graph_and_a_query(
         page.get_by_role("link", name="dxkg.nt.gz", exact=True).click()
     assert download.value.suggested_filename == "dxkg.nt.gz"
     assert download.value.path().stat().st_size > 100_000
+
+
+def drawn_counts(
+    elements: dict, prefecture: str = "", technology: str = "", minimum: int = 1
+) -> tuple[int, int]:
+    """(nodes, edges) the network page draws for these filters, computed here from the
+    release's ``.cyjs``: the edges that match every filter and the nodes they join."""
+    nodes = {node["data"]["id"]: node["data"] for node in elements["nodes"]}
+    kept = []
+    for edge in (edge["data"] for edge in elements["edges"]):
+        (government,) = (
+            nodes[end] for end in (edge["source"], edge["target"]) if nodes[end]["bipartite"] == 0
+        )
+        if (
+            (not prefecture or government["prefecture"] == prefecture)
+            and (not technology or technology in edge.get("technologies", "").split())
+            and edge["weight"] >= minimum
+        ):
+            kept.append(edge)
+    return len({end for edge in kept for end in (edge["source"], edge["target"])}), len(kept)
+
+
+def test_the_network_drawing_filters_by_prefecture_technology_and_weight(
+    page: Page, server: str, release
+):
+    paths, _ = release
+    cyjs = paths.dist / "network" / "vendor-municipality.cyjs"
+    elements = json.loads(cyjs.read_text("utf-8"))["elements"]
+    base = json.loads((paths.dist / "build-report.json").read_text("utf-8"))["base_iri"]
+    totals = drawn_counts(elements)
+    template = MESSAGES["network_status"][0]  # the page is Japanese
+
+    def expect_shown(nodes: int, edges: int) -> None:
+        expect(page.locator("#network-status")).to_have_text(
+            template.format(nodes=nodes, edges=edges, total_nodes=totals[0], total_edges=totals[1])
+        )
+        # The list beside the drawing (for keyboards) holds the same nodes.
+        expect(page.locator("#network-nodes li[data-node]:visible")).to_have_count(nodes)
+
+    page.goto(server + "/network")
+    expect(page.locator("#network-graph canvas").first).to_be_attached()
+    expect_shown(*totals)
+
+    tokyo = base + "id/municipality/130001"
+    page.get_by_label("都道府県", exact=True).select_option(label="東京都")
+    expect_shown(*drawn_counts(elements, prefecture=tokyo))
+    assert drawn_counts(elements, prefecture=tokyo)[1] > 0
+
+    page.get_by_label("最小の重み（取組数）").fill("2")
+    expect_shown(*drawn_counts(elements, prefecture=tokyo, minimum=2))
+    page.get_by_label("都道府県", exact=True).select_option(label="すべて")
+    expect_shown(*drawn_counts(elements, minimum=2))
+    assert drawn_counts(elements, minimum=2) != totals
+
+    # The technology on the most edges (ties by IRI), with no minimum weight.
+    counts: dict[str, int] = {}
+    for edge in elements["edges"]:
+        for technology in edge["data"].get("technologies", "").split():
+            counts[technology] = counts.get(technology, 0) + 1
+    technology = min(counts, key=lambda iri: (-counts[iri], iri))
+    page.get_by_label("最小の重み（取組数）").fill("1")
+    page.get_by_label("技術", exact=True).select_option(value=technology)
+    expect_shown(*drawn_counts(elements, technology=technology))
+
+    # The list is the keyboard's way into the drawing: its links open the pages.
+    page.get_by_label("技術", exact=True).select_option(label="すべて")
+    page.locator("#network-nodes").get_by_role("link", name="サイボウズ株式会社").click()
+    expect(page).to_have_url(re.compile("/page/id/org/"))
+    expect(page.get_by_role("heading", name="ネットワーク指標")).to_be_visible()

@@ -84,6 +84,23 @@ def test_files_are_grouped_and_known_ones_described(client, listed):
     assert listed["dxkg.trig.gz"]["media_type"] == "application/gzip"
 
 
+@pytest.mark.e2e
+def test_network_files_have_their_group_after_the_csv(client, listed):
+    groups = [group["id"] for group in client.get("/downloads.json").get_json()["groups"]]
+    assert groups.index("network") == groups.index("csv") + 1
+    network = [name for name in listed if name.startswith("network/")]
+    assert {kind_of(name)[1].group for name in network} == {"network"}
+    for name in network:  # every network file is a known kind, described in both languages
+        assert kind_of(name)[1].pattern != "network/*", name
+        assert listed[name]["description_ja"] and listed[name]["description_en"], name
+    assert "GEXF" in listed["network/vendor-municipality.gexf"]["description_en"]
+    assert "次数分布" in listed["network/degree-distribution.svg"]["description_ja"]
+    assert listed["network/vendor-municipality.cyjs"]["media_type"] == "application/json"
+    for lang, heading in (("ja", "ネットワーク分析"), ("en", "Network analysis")):
+        page = client.get(f"/downloads?lang={lang}").get_data(as_text=True)
+        assert f'<h2 id="group-network">{heading}</h2>' in page, lang
+
+
 class Table(HTMLParser):
     """The row headers (file links) and column headers of a page's tables, and its links."""
 
