@@ -40,7 +40,7 @@ from endpoint import (
 from pages import class_paths, entity_paths, page_requests
 from search import TERMS
 
-from servers import free_port, running
+from servers import free_port, process_table, running
 
 #: Seconds of traffic before the memory is first read.
 WARM_UP = 5.0
@@ -98,16 +98,8 @@ def _previous(role: str) -> str:
 
 
 def _parents() -> dict[int, int]:
-    """The parent of every process (from ``/proc/<pid>/stat``)."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # ended while listed
-            parents[int(entry.name)] = int(fields[1])
-    return parents
+    """The parent of every process."""
+    return {pid: parent for pid, (parent, _) in process_table().items()}
 
 
 def _memory(pid: int) -> tuple[int, int] | None:

@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from dxkg.pipeline import networksummary
+
 from . import release
 from .i18n import MESSAGES, translate
 
@@ -29,14 +31,7 @@ MEASURES = f"{FOLDER}/measures.json"
 DRAWN = "vendor-municipality"
 
 #: The measures of a node, in the order the tables show them.
-MEASURE_NAMES = (
-    "degree",
-    "weighted_degree",
-    "degree_centrality",
-    "betweenness",
-    "component",
-    "community",
-)
+MEASURE_NAMES = networksummary.MEASURES
 
 #: The export formats of each network: (key, file name pattern, format name).
 EXPORTS = (

@@ -156,3 +156,18 @@ def endpoint_server(mode: str, dist: Path, *options: str, port: int | None = Non
             yield stack.enter_context(
                 dxkg_server(dist, "--sparql-endpoint", remote, *options, port=port)
             )
+
+
+def process_table() -> dict[int, tuple[int, int]]:
+    """Every process on the machine: {pid: (parent pid, CPU clock ticks used so far)},
+    read from ``/proc/<pid>/stat``; the load tests and the time-limit tests use it to
+    find a server's workers and query processes."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # it ended while listed
+            table[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return table

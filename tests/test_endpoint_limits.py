@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from conftest import ENGINE_MODES
-from servers import endpoint_server, free_port
+from servers import endpoint_server, free_port, process_table
 
 pytestmark = pytest.mark.e2e
 
@@ -42,14 +42,7 @@ def limited(request, release):
 
 def tree_cpu_seconds(root: int) -> float:
     """CPU time used so far by ``root`` and every process below it."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    parents = process_table()
     tree = {root}
     for _ in range(5):  # deep enough for gunicorn → worker → query process
         tree |= {pid for pid, (ppid, _) in parents.items() if ppid in tree}
