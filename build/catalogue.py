@@ -183,19 +183,30 @@ def _network_dataset(
     source: URIRef,
 ) -> None:
     """The networks of ``network/``: a dataset derived from the knowledge graph."""
+    _dataset_basics(graph, networks, settings, settings["network_dataset"], publisher_and_licence)
+    graph.add((networks, DCTERMS.source, source))
+    graph.add((networks, PROV.wasDerivedFrom, source))
+
+
+def _dataset_basics(
+    graph: Graph,
+    dataset: URIRef,
+    settings: dict,
+    declared: dict,
+    publisher_and_licence: tuple[URIRef, URIRef],
+) -> None:
+    """What every dataset of the catalogue states: type, titles and descriptions (from
+    ``declared``), the themes, publisher, licence and release date."""
     publisher, licence = publisher_and_licence
-    declared = settings["network_dataset"]
     add = graph.add
-    add((networks, RDF.type, DCAT.Dataset))
-    _texts(graph, networks, DCTERMS.title, declared, "title")
-    _texts(graph, networks, DCTERMS.description, declared, "description")
+    add((dataset, RDF.type, DCAT.Dataset))
+    _texts(graph, dataset, DCTERMS.title, declared, "title")
+    _texts(graph, dataset, DCTERMS.description, declared, "description")
     for theme in settings["dataset"]["themes"]:
-        add((networks, DCAT.theme, _concept(graph, theme)))
-    add((networks, DCTERMS.publisher, publisher))
-    add((networks, DCTERMS.license, licence))
-    add((networks, DCTERMS.issued, Literal(settings["release_date"], datatype=XSD.date)))
-    add((networks, DCTERMS.source, source))
-    add((networks, PROV.wasDerivedFrom, source))
+        add((dataset, DCAT.theme, _concept(graph, theme)))
+    add((dataset, DCTERMS.publisher, publisher))
+    add((dataset, DCTERMS.license, licence))
+    add((dataset, DCTERMS.issued, Literal(settings["release_date"], datatype=XSD.date)))
 
 
 def _dataset(
@@ -207,17 +218,13 @@ def _dataset(
     documents: dict[str, SourceDocument],
 ) -> None:
     """The dataset: what it is, where and when it covers, who publishes it, what it came from."""
-    publisher, licence = publisher_and_licence
+    publisher = publisher_and_licence[0]
     declared = settings["dataset"]
+    _dataset_basics(graph, dataset, settings, declared, publisher_and_licence)
     add = graph.add
-    add((dataset, RDF.type, DCAT.Dataset))
-    _texts(graph, dataset, DCTERMS.title, declared, "title")
-    _texts(graph, dataset, DCTERMS.description, declared, "description")
     for language, words in (("ja", declared["keywords_ja"]), ("en", declared["keywords_en"])):
         for word in words:
             add((dataset, DCAT.keyword, Literal(word, lang=language)))
-    for theme in declared["themes"]:
-        add((dataset, DCAT.theme, _concept(graph, theme)))
     spatial = URIRef(declared["spatial"])
     add((spatial, RDF.type, DCTERMS.Location))
     add((dataset, DCTERMS.spatial, spatial))
@@ -229,9 +236,6 @@ def _dataset(
     add((period, DCAT.startDate, Literal(settings["temporal_start"], datatype=XSD.date)))
     add((period, DCAT.endDate, Literal(settings["temporal_end"], datatype=XSD.date)))
     add((dataset, DCTERMS.temporal, period))
-    add((dataset, DCTERMS.publisher, publisher))
-    add((dataset, DCTERMS.license, licence))
-    add((dataset, DCTERMS.issued, Literal(settings["release_date"], datatype=XSD.date)))
     add((dataset, DCTERMS.rightsHolder, publisher))
     rights = BNode("attribution")
     add((rights, RDF.type, DCTERMS.RightsStatement))

@@ -31,16 +31,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 from pyoxigraph import Store
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-
-# The vocabulary moves with the base IRI when a release is rebased.
-PREFIXES = """
-PREFIX dxkg: <{base}ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
+from .exports import PREFIXES  # the CSV exports' prefixes, dxkg: under the release's base
 
 REVISIONS = "SELECT ?newer ?older WHERE { ?newer prov:wasRevisionOf ?older }"
 
@@ -155,8 +146,9 @@ def build_networks(store: Store, base_iri: str) -> Networks:
     newest = newest_editions(release.select(REVISIONS))
     governments = read_governments(release.select(GOVERNMENTS))
     labels = read_labels(release.select(LABELS))
+    technology_uses = release.select(TECHNOLOGY_USES)
     technologies = defaultdict(set)
-    for row in release.select(TECHNOLOGY_USES):
+    for row in technology_uses:
         technologies[newest.get(row["initiative"], row["initiative"])].add(row["technology"])
 
     vendor_ties: dict[tuple[str, str], Tie] = defaultdict(Tie)
@@ -168,7 +160,7 @@ def build_networks(store: Store, base_iri: str) -> Networks:
         tie.technologies |= technologies[initiative]
 
     technology_ties: dict[tuple[str, str], Tie] = defaultdict(Tie)
-    for row in release.select(TECHNOLOGY_USES):
+    for row in technology_uses:
         initiative = newest.get(row["initiative"], row["initiative"])
         technology_ties[row["government"], row["technology"]].initiatives.add(initiative)
 

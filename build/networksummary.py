@@ -32,10 +32,12 @@ PARTNERS = {
 
 
 def summarise(analysis: Analysis) -> dict:
-    """Sizes of every network, the top vendors and technologies, and a row per prefecture."""
+    """Sizes of every network, the top vendors and technologies, a row per prefecture, and
+    the names of the per-node measures (``measures.json``) in the order to show them."""
     return {
+        "measures": list(MEASURES),
         "networks": [network_size(name, graph) for name, graph in analysis.graphs()],
-        "top_vendors": top_vendors(analysis.bipartite["vendor-municipality"]),
+        "top_vendors": top_by_reach(analysis.bipartite["vendor-municipality"]),
         "top_technologies": top_by_reach(analysis.bipartite["technology-municipality"]),
         "prefectures": prefecture_rows(analysis),
     }
@@ -85,11 +87,6 @@ def top_by_reach(graph: nx.Graph, limit: int = TOP) -> list[dict]:
         )
     rows.sort(key=lambda r: (-r["municipalities"], -r["initiatives"], r["label"], r["iri"]))
     return rows[:limit]
-
-
-def top_vendors(graph: nx.Graph, limit: int = TOP) -> list[dict]:
-    """The vendors serving the most municipalities: their reach across the network."""
-    return top_by_reach(graph, limit)
 
 
 def prefecture_rows(analysis: Analysis) -> list[dict]:

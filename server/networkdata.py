@@ -19,8 +19,6 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from dxkg.pipeline import networksummary
-
 from . import release
 from .i18n import MESSAGES, translate
 
@@ -30,8 +28,6 @@ MEASURES = f"{FOLDER}/measures.json"
 #: The network drawn on the page: the one a reader asks about first.
 DRAWN = "vendor-municipality"
 
-#: The measures of a node, in the order the tables show them.
-MEASURE_NAMES = networksummary.MEASURES
 
 #: The export formats of each network: (key, file name pattern, format name).
 EXPORTS = (
@@ -109,6 +105,8 @@ def entity_measures(dist: Path, resource: str) -> list[dict]:
     data)."""
     found = measures(dist).get(resource, {})
     order = network_order(dist)
+    # The summary names the measures in the order the tables show them.
+    measure_names = (summary(dist) or {}).get("measures", [])
     names = sorted(
         found, key=lambda name: (order.index(name) if name in order else len(order), name)
     )
@@ -116,7 +114,7 @@ def entity_measures(dist: Path, resource: str) -> list[dict]:
         {
             "network": name,
             "label": network_label(name),
-            **{measure: found[name].get(measure) for measure in MEASURE_NAMES},
+            **{measure: found[name].get(measure) for measure in measure_names},
         }
         for name in names
     ]
