@@ -1,7 +1,7 @@
 """dxkg's SPARQL endpoint against oxigraph's server and an rdflib endpoint, in one run.
 
 Run: .venv/bin/pip install --constraint requirements.lock -e '.[bench]'
-     .venv/bin/python benchmarks/endpoint.py [--seconds 15] [--clients 4]
+     .venv/bin/python benchmarks/endpoint.py [--seconds 15] [--rounds 4] [--clients 4]
 
 Starts, on 127.0.0.1 and over the same release (``dist/``, built if missing):
 
@@ -12,10 +12,12 @@ Starts, on 127.0.0.1 and over the same release (``dist/``, built if missing):
 Each is driven in turn by the same closed-loop load generator: ``--clients``
 processes, each sending the fixed query mix (lookup by IRI, label search, a
 two-hop aggregate, DESCRIBE, a list page) round-robin for ``--seconds`` after a
-short warm-up, one request at a time over its own HTTP session. It prints
-throughput, p50 and p99 latency per server and per query kind, and the ratios.
-The load generator shares the machine's cores with the server under test, the
-same for all three.
+short warm-up, one request at a time over its own HTTP session. The servers take
+turns for ``--rounds`` rounds, so that a change in the machine's speed during the
+run (it is shared, and drifts by 10% in minutes) falls on all three alike rather
+than on whichever ran then. It prints throughput, p50 and p99 latency per server
+and per query kind over all rounds, and the ratios. The load generator shares the
+machine's cores with the server under test, the same for all three.
 """
 
 from __future__ import annotations
@@ -174,6 +176,14 @@ def drive_requests(
 ) -> dict:
     """Run ``clients`` client processes on the server at ``endpoint``, cycling through
     ``requests_``; throughput and latencies, overall and per kind (``per_kind``)."""
+    return summarise(collect(endpoint, requests_, clients, seconds, warmup), seconds)
+
+
+def collect(
+    endpoint: str, requests_: list[Request], clients: int, seconds: float, warmup: float = 2.0
+) -> list[tuple[str, float, int]]:
+    """The (kind, seconds, status) samples of ``clients`` client processes that cycle
+    through ``requests_`` on the server at ``endpoint`` for ``seconds`` after ``warmup``."""
     queue = multiprocessing.Queue()
     workers = [
         multiprocessing.Process(
@@ -187,6 +197,12 @@ def drive_requests(
     samples = [sample for _ in workers for sample in queue.get()]
     for worker in workers:
         worker.join()
+    return samples
+
+
+def summarise(samples: list[tuple[str, float, int]], seconds: float) -> dict:
+    """Throughput and latencies of ``samples`` taken over ``seconds``, overall and per
+    kind (``per_kind``), with the p50 of each kind (``kinds``)."""
     by_kind = defaultdict(list)
     for sample in samples:
         by_kind[sample[0]].append(sample)
@@ -222,11 +238,16 @@ def percentile(values: list[float], p: int) -> float:
     return 1000 * statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
-def load_arguments(description: str, seconds: float, needs: str = "dxkg.nq") -> argparse.Namespace:
-    """``--seconds``, ``--clients`` and ``--dist`` of a load benchmark; builds the release
-    into ``--dist`` first when it lacks the file ``needs``."""
+def load_arguments(
+    description: str, seconds: float, needs: str = "dxkg.nq", rounds: int | None = None
+) -> argparse.Namespace:
+    """``--seconds``, ``--clients`` and ``--dist`` of a load benchmark, and ``--rounds``
+    if it has a default; builds the release into ``--dist`` first when it lacks the
+    file ``needs``."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--seconds", type=float, default=seconds)
+    if rounds is not None:
+        parser.add_argument("--rounds", type=int, default=rounds)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     args = parser.parse_args()
@@ -238,7 +259,7 @@ def load_arguments(description: str, seconds: float, needs: str = "dxkg.nq") -> 
 
 
 def main() -> None:
-    args = load_arguments(__doc__.split("\n")[0], seconds=15)
+    args = load_arguments(__doc__.split("\n")[0], seconds=15, rounds=4)
     dump = args.dist / "dxkg.nq"
     mix = query_mix(dump)
     results = {}
@@ -257,9 +278,14 @@ def main() -> None:
         rdflib = f"http://127.0.0.1:{port}/sparql"
         servers.enter_context(running(rdflib_command, rdflib + "?query=ASK%7B%7D", timeout=300))
         endpoints["rdflib-endpoint"] = rdflib
-        for name, endpoint in endpoints.items():
-            results[name] = drive(endpoint, mix, args.clients, args.seconds)
-            print(f"{name}: {results[name]['requests']} requests", file=sys.stderr)
+        samples = {name: [] for name in endpoints}
+        for round_ in range(1, args.rounds + 1):
+            for name, endpoint in endpoints.items():
+                requests_ = sparql_requests(endpoint, mix)
+                samples[name] += collect(endpoint, requests_, args.clients, args.seconds)
+                print(f"round {round_}, {name}: {len(samples[name])} requests", file=sys.stderr)
+        for name, taken in samples.items():
+            results[name] = summarise(taken, args.rounds * args.seconds)
     print_table(results, args)
 
 
@@ -267,7 +293,7 @@ def print_table(results: dict, args) -> None:
     dxkg = results["dxkg"]
     print(
         f"\nquery mix of {len(dxkg['kinds'])} kinds, {args.clients} clients, "
-        f"{args.seconds:g} s per server, 127.0.0.1\n"
+        f"{args.rounds} rounds of {args.seconds:g} s per server, interleaved, 127.0.0.1\n"
     )
     print(
         "| server | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | dxkg ÷ server |"
