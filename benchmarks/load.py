@@ -117,14 +117,12 @@ def _field(text: str, name: str) -> int:
     return int(line.split()[1])
 
 
-def per_worker(processes: list[dict]) -> dict[int, int]:
-    """RSS of each worker with its query processes, in KiB, by the worker's pid, from
-    the processes of :func:`run_load`'s memory readings."""
-    workers = {p["pid"]: p["rss"] for p in processes if p["role"] == "worker"}
-    for process in processes:
-        if process["role"] == "query process" and process["parent"] in workers:
-            workers[process["parent"]] += process["rss"]
-    return workers
+def growth(before: list[dict], after: list[dict]) -> dict[int, float]:
+    """How much the RSS of each process in both readings grew, in MiB, by pid, from the
+    processes of :func:`run_load`'s memory readings. A query process that first
+    appears in the later reading is a thread's first query, not growth."""
+    earlier = {p["pid"]: p["rss"] for p in before}
+    return {p["pid"]: (p["rss"] - earlier[p["pid"]]) / 1024 for p in after if p["pid"] in earlier}
 
 
 def run_load(dist: Path, clients: int, seconds: float, warm_up: float = WARM_UP) -> dict:

@@ -96,6 +96,12 @@ def validate(dist: Path | None) -> None:
     help="Worker processes (default: two per core, plus one).",
 )
 @click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Threads per worker, each with its own query process (default: 2).",
+)
+@click.option(
     "--query-timeout",
     type=click.FloatRange(min=0.1),
     default=5.0,
@@ -127,6 +133,7 @@ def serve(
     host: str,
     port: int,
     workers: int | None,
+    threads: int | None,
     query_timeout: float,
     row_limit: int,
     allowed_services: tuple[str, ...],
@@ -145,7 +152,7 @@ def serve(
         allowed_services=frozenset(allowed_services),
         remote_endpoint=sparql_endpoint,
     )
-    run_server(paths.dist, settings, host=host, port=port, workers=workers)
+    run_server(paths.dist, settings, host=host, port=port, workers=workers, threads=threads)
 
 
 @main.command()

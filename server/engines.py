@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import threading
 import time
 import urllib.error
 from dataclasses import replace
@@ -36,16 +37,22 @@ class Engine(Protocol):
 
 
 class EmbeddedEngine:
-    """The release's dump loaded into an in-memory pyoxigraph store."""
+    """The release's dump loaded into an in-memory pyoxigraph store.
+
+    Each thread that asks gets a query process of its own: requests served by
+    different threads of a worker do not wait for each other's queries.
+    """
 
     def __init__(self, dump: Path) -> None:
-        store = Store()
-        store.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
-        self._process = QueryProcess(store)
+        self._store = Store()
+        self._store.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
+        self._local = threading.local()
 
     def run(self, job: Job, timeout: float) -> Answer:
-        """Evaluate ``job`` in this worker's query process."""
-        return self._process.run(job, timeout)
+        """Evaluate ``job`` in this thread's query process."""
+        if not hasattr(self._local, "process"):
+            self._local.process = QueryProcess(self._store)
+        return self._local.process.run(job, timeout)
 
 
 class RemoteEngine:

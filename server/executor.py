@@ -2,10 +2,15 @@
 
 pyoxigraph evaluates a query in native code that cannot be interrupted from
 Python: a timer in the same process could only stop waiting, not stop the
-work. Each web worker therefore forks one child that holds the same store
-(copy-on-write, nothing is reloaded) and evaluates its queries. When a query
+work. Each thread of a web worker therefore forks one child that holds the same
+store (copy-on-write, nothing is reloaded) and evaluates its queries. When a query
 overruns its time limit the child is killed, which frees the CPU at once, and
 the next query forks a fresh child in a few milliseconds.
+
+The fork happens in a threaded process, where the child gets a copy of locks that
+other threads may hold. The child only reads jobs from its pipe, queries the
+store and writes answers back, none of which takes a lock of the worker's other
+threads (the interpreter resets its own after a fork), so none can deadlock it.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
@@ -75,7 +76,7 @@ ORDER BY classes.name, n
 """
 
 #: One read-only connection per worker process, opened on first use (after gunicorn forked).
-_connections: dict[tuple[int, Path], sqlite3.Connection] = {}
+_connections: dict[tuple[int, int, Path], sqlite3.Connection] = {}
 
 
 @blueprint.get("/search")
@@ -215,13 +216,14 @@ def _link(**changes: str | None) -> str:
 
 
 def _connection(path: Path) -> sqlite3.Connection:
-    """This process's read-only connection to the index at ``path``.
+    """This thread's read-only connection to the index at ``path``.
 
-    Opened lazily and kept per process id: a connection must not cross a fork.
+    Opened lazily and kept per process and thread: a connection must not cross a fork,
+    and sqlite3 refuses one made in another thread.
     ``immutable`` spares the locking, as a release never changes in place (a new
     build replaces the whole folder).
     """
-    key = (os.getpid(), path)
+    key = (os.getpid(), threading.get_ident(), path)
     if key not in _connections:
         uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
         _connections[key] = sqlite3.connect(uri, uri=True)

@@ -60,7 +60,7 @@ def read_csv(path):
 def test_csv_has_iris_first_and_a_row_per_entity(dist, table):
     folder, report = dist
     rows = read_csv(folder / "csv" / f"{table}.csv")
-    assert rows and list(rows[0])[0] == "iri"
+    assert rows and next(iter(rows[0])) == "iri"
     assert all(row["iri"].startswith("https://dxkg.example.org/id/") for row in rows)
     assert len({row["iri"] for row in rows}) == len(rows) == report["csv_rows"][table]
 

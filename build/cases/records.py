@@ -17,6 +17,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
+from pydantic import Field
+
 from ..records import Anomaly, CategorySchemeNode, ConceptNode, ExcerptNode, Record, SourceSpan
 
 Edition = Literal["2.0", "4.0"]
@@ -153,18 +155,18 @@ class Case(Record):
     population_label_raw: str | None
     page_count: int
     source: SourceSpan
-    point: list[str] = []
+    point: list[str] = Field(default_factory=list)
     overview: str | None = None
     effects: str | None = None
-    interview: list[InterviewAnswer] = []
+    interview: list[InterviewAnswer] = Field(default_factory=list)
     initial_cost: Cost | None = None
     running_cost: Cost | None = None
     schedule: Schedule | None = None
     services: ServiceBlock | None = None
-    departments: list[Department] = []
+    departments: list[Department] = Field(default_factory=list)
     population: Population | None = None
-    urls: list[RelatedUrl] = []
-    awards: list[str] = []
+    urls: list[RelatedUrl] = Field(default_factory=list)
+    awards: list[str] = Field(default_factory=list)
     cross_reference: str | None = None
     gap_before: bool = False
 
