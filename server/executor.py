@@ -142,6 +142,11 @@ class QueryProcess:
 def _serve(connection: Connection, parent_end: Connection, store: Store) -> None:
     """The child's loop: evaluate jobs until the parent closes its end of the pipe."""
     parent_end.close()  # so that the parent's exit shows here as end of file
+    # Let go of every other file the worker had open: its listening socket, its
+    # clients' connections, a test's browser driver pipes. Held here, they would stay
+    # open as long as this process lives, after their owner had closed them.
+    os.closerange(3, connection.fileno())
+    os.closerange(connection.fileno() + 1, os.sysconf("SC_OPEN_MAX"))
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1):
         # Forget the web server's handlers: they would act on the parent's state.
         signal.signal(signum, signal.SIG_DFL)

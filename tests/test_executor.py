@@ -67,3 +67,16 @@ def test_a_child_that_dies_is_replaced(process):
     os.kill(process.child_pid, 9)
     time.sleep(0.1)
     assert process.run(Job("ASK {}"), 5).body == b'{"head":{},"boolean":true}'
+
+
+def test_the_child_holds_no_file_of_its_parent_but_its_pipe(process):
+    # e.g. a worker's listening socket, or the pipes of a browser driver in the tests
+    read_end, write_end = os.pipe()
+    try:
+        process.run(Job("ASK {}"), 5)
+        held = os.listdir(f"/proc/{process.child_pid}/fd")
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert str(write_end) not in held and str(read_end) not in held
+    assert len([fd for fd in held if int(fd) > 2]) == 1, held  # the pipe to the worker
