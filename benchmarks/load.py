@@ -13,8 +13,9 @@ four kinds of request, so that every kind is in flight at once:
 - search: ``/search?q=…`` for the terms of ``benchmarks/search.py``;
 - sparql: the query mix of ``benchmarks/endpoint.py`` POSTed to ``/sparql``.
 
-A warm-up run of a few seconds first (every worker has read its templates, forked its
-query process, opened the search index), then the resident memory (VmRSS, and PSS,
+A warm-up run of a few seconds first, on a new connection per request so that it
+reaches every worker (each has then read its templates, forked its threads' query
+processes, opened the search index), then the resident memory (VmRSS, and PSS,
 which shares a page between the processes that map it) of every process of the
 server: the gunicorn master, its workers and their query processes. Then the measured
 run and the memory again. It prints requests, errors, throughput and p50/p95/p99 per
@@ -59,6 +60,15 @@ def mixed_requests(dist: Path) -> list[Request]:
         [("sparql", *request) for _, *request in queries],
     ]
     return interleave(kinds)
+
+
+def connection_per_request(requests_: list[Request]) -> list[Request]:
+    """``requests_``, each asking to close its connection: spread over every worker, as
+    the kept-alive connections of the measured run may land on any of them."""
+    return [
+        (kind, method, target, body, {**headers, "Connection": "close"})
+        for kind, method, target, body, headers in requests_
+    ]
 
 
 def interleave(lists: list[list]) -> list:
@@ -134,7 +144,7 @@ def run_load(dist: Path, clients: int, seconds: float, warm_up: float = WARM_UP)
     base = f"http://127.0.0.1:{port}"
     with running(command, base + "/") as server:
         started = server_processes(server.pid)
-        drive_requests(base, requests_, clients, warm_up, warmup=0)
+        drive_requests(base, connection_per_request(requests_), clients, warm_up, warmup=0)
         before = server_processes(server.pid)
         result = drive_requests(base, requests_, clients, seconds, warmup=0)
         after = server_processes(server.pid)
