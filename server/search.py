@@ -75,7 +75,7 @@ WHERE CASE WHEN :class IS NULL THEN n <= :per_group
 ORDER BY classes.name, n
 """
 
-#: One read-only connection per worker process, opened on first use (after gunicorn forked).
+#: One read-only connection per worker thread, opened on first use (after gunicorn forked).
 _connections: dict[tuple[int, int, Path], sqlite3.Connection] = {}
 
 

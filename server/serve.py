@@ -37,7 +37,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        # Called once, in the master (preload_app); each worker's threads fork their query processes.
+        # Called once, in the master (preload_app); the workers' threads fork query processes.
         return create_app(self.dist, self.settings)
 
 
