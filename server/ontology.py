@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, send_file
+from flask import Blueprint, Response
 from rdflib import Graph
 
-from . import pages, resources
+from . import pages, release, resources
 
 blueprint = Blueprint("ontology", __name__)
 blueprint.after_request(pages.conditional)
@@ -27,8 +27,9 @@ RDF_FORMATS = {
 }
 
 
-def _folder() -> Path:
-    return current_app.config["DIST"] / "ontology"
+#: The ontology's files in the release: pyLODE's documentation, and the Turtle.
+HTML_FILE = "ontology/index.html"
+TURTLE_FILE = "ontology/dxkg.ttl"
 
 
 @cache
@@ -44,11 +45,11 @@ def ontology() -> Response:
     if best is None:
         response = resources.not_acceptable()
     elif best == resources.HTML:
-        response = send_file(_folder() / "index.html", mimetype=resources.HTML)
+        response = release.send(HTML_FILE)
     elif best == "text/turtle":
-        response = send_file(_folder() / "dxkg.ttl", mimetype="text/turtle")
+        response = release.send(TURTLE_FILE)
     else:
-        graph = _ontology_graph(_folder() / "dxkg.ttl")
+        graph = _ontology_graph(release.published_path(TURTLE_FILE))
         response = Response(graph.serialize(format=RDF_FORMATS[best]), mimetype=best)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = (
@@ -60,9 +61,9 @@ def ontology() -> Response:
 
 @blueprint.get("/ontology.html")
 def ontology_html() -> Response:
-    return send_file(_folder() / "index.html", mimetype=resources.HTML)
+    return release.send(HTML_FILE)
 
 
 @blueprint.get("/ontology.ttl")
 def ontology_turtle() -> Response:
-    return send_file(_folder() / "dxkg.ttl", mimetype="text/turtle")
+    return release.send(TURTLE_FILE)

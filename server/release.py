@@ -59,7 +59,9 @@ def media_type(name: str) -> str:
     return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
 
 
-def _send(name: str) -> Response:
+def published_path(name: str) -> Path:
+    """The path of the published file ``name`` (relative to ``dist/``), or 404 unless the
+    checksum file lists it and it lies inside ``dist/``."""
     dist: Path = current_app.config["DIST"]
     if name != CHECKSUMS and name not in published_files(dist):
         abort(404)
@@ -67,7 +69,17 @@ def _send(name: str) -> Response:
     # A listed name can still be a symlink (put there by hand) to a file outside dist/.
     if not path.resolve().is_relative_to(dist.resolve()):
         abort(404)
-    response = send_file(path, mimetype=media_type(name), conditional=True, etag=True)
+    return path
+
+
+def send(name: str) -> Response:
+    """The published file ``name`` (see :func:`published_path`), with its media type."""
+    return send_file(published_path(name), mimetype=media_type(name), conditional=True, etag=True)
+
+
+def _send_shared(name: str) -> Response:
+    """:func:`send`, readable by scripts on any site (a download, not a page)."""
+    response = send(name)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -75,22 +87,22 @@ def _send(name: str) -> Response:
 @blueprint.get("/download/<path:name>")
 def download(name: str) -> Response:
     """A dump, export or metadata file of the release."""
-    return _send(name)
+    return _send_shared(name)
 
 
 @blueprint.get("/context.jsonld")
 def jsonld_context() -> Response:
     """The JSON-LD context the JSON-LD dump refers to."""
-    return _send("context.jsonld")
+    return _send_shared("context.jsonld")
 
 
 @blueprint.get("/.well-known/void")
 def void() -> Response:
     """The VoID description (RFC 5785 well-known location, as the VoID guide proposes)."""
-    return _send("void.ttl")
+    return _send_shared("void.ttl")
 
 
 @blueprint.get("/catalog")
 def catalogue() -> Response:
     """The DCAT-AP catalogue of the release."""
-    return _send("catalog.ttl")
+    return _send_shared("catalog.ttl")

@@ -14,6 +14,7 @@ from dxkg.pipeline.exports import TABLES
 from dxkg.pipeline.networkplots import FIGURES
 from dxkg.pipeline.pipeline import CASE_EXTRACTORS, BuildError, run_build
 from dxkg.pipeline.publish import CHECKSUMS
+from test_network import NETWORKS
 
 pytestmark = pytest.mark.e2e
 GRAPHS = "https://dxkg.example.org/graph/"
@@ -21,8 +22,7 @@ GRAPHS = "https://dxkg.example.org/graph/"
 
 NETWORK_FILES = [
     f"{stem}{suffix}"
-    for stem in ("vendor-municipality", "technology-municipality", "shared-system-municipality",
-                 "municipality-by-vendor", "vendor-by-municipality", "technology-by-municipality")
+    for stem in NETWORKS
     for suffix in (".gexf", ".graphml", ".cyjs", "-nodes.csv", "-edges.csv")
 ] + ["summary.json", "measures.json", *FIGURES]
 

@@ -332,7 +332,8 @@ def test_updates_are_refused_every_way_and_change_nothing(server, update):
 def canary_server(release, tmp_path_factory) -> Iterator[tuple[str, Path, str]]:
     """A server over a copy of the release, next to a secret file outside its dist/, with
     symlinks to that file inside dist/: one listed in SHA256SUMS as if published, one in
-    csv/, one not listed, and the VoID file replaced by one. Yields (URL, dist, secret)."""
+    csv/, one not listed, and the VoID file and the ontology's Turtle replaced by one.
+    Yields (URL, dist, secret)."""
     paths, _ = release
     root = tmp_path_factory.mktemp("canary")
     dist = root / "dist"
@@ -340,7 +341,7 @@ def canary_server(release, tmp_path_factory) -> Iterator[tuple[str, Path, str]]:
     secret = secrets.token_hex(16)
     canary = root / "canary.txt"
     canary.write_text(f"SECRET {secret}\n")
-    for link in ("leak.txt", "csv/leak.csv", "unlisted.txt", "void.ttl"):
+    for link in ("leak.txt", "csv/leak.csv", "unlisted.txt", "void.ttl", "ontology/dxkg.ttl"):
         (dist / link).unlink(missing_ok=True)
         (dist / link).symlink_to(canary)
     with (dist / "SHA256SUMS").open("a") as listing:
@@ -393,6 +394,7 @@ def traversal_paths(dist: Path) -> list[str]:
         f"/static/%2e%2e/{server_source}",
         f"/static/vendor/..%2f..%2f{server_source}",
         "/ontology/../../canary.txt",
+        "/ontology.ttl",
     ]
 
 
@@ -416,6 +418,8 @@ def test_published_files_are_still_served(canary_server):
     for name in ("SHA256SUMS", "dxkg.nt.gz", "csv/vendors.csv", "context.jsonld"):
         status, _, body = _raw_get(base, f"/download/{name}")
         assert status == 200 and body == (dist / name).read_bytes(), name
+    status, _, body = _raw_get(base, "/ontology.html")
+    assert status == 200 and body == (dist / "ontology" / "index.html").read_bytes()
 
 
 # -- headers ----------------------------------------------------------------------------------
