@@ -11,7 +11,10 @@ endpoint is given, else read back with ``GET``. (Virtuoso's ``GET`` stops at its
 result-set limit, 10,000 triples by default: give it a query endpoint.)
 
 Graphs in the store that the release does not have are left alone: the store
-may hold other data.
+may hold other data. With ``union_default=True`` the store's default graph is replaced
+by the union of the release's graphs, as dxkg's embedded store holds it: then the
+store's own dataset rules give a query without ``FROM`` the whole release, and
+``FROM`` selects graphs (Oxigraph's ``--union-default-graph`` ignores ``FROM``).
 
 Stores keep values, not always the datatype IRI they were given: Oxigraph (and
 so dxkg's embedded store) and Virtuoso keep ``"5"^^xsd:positiveInteger`` as
@@ -41,6 +44,8 @@ from pyoxigraph import (
 )
 
 N_TRIPLES = "application/n-triples"
+#: The name the store's default graph goes by in the plans (the protocol's ``?default``).
+DEFAULT_GRAPH = "default"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: The XSD types derived from xsd:integer, which stores keep as xsd:integer.
 INTEGER_TYPES = frozenset(
@@ -101,7 +106,8 @@ class GraphStore:
         """Triples in the graph: a SPARQL COUNT at ``query_endpoint``, else a GET."""
         if query_endpoint is None:
             return len(self.get(graph))
-        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        pattern = "?s ?p ?o" if graph == DEFAULT_GRAPH else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
         try:
             response = requests.post(
                 query_endpoint,
@@ -125,7 +131,7 @@ class GraphStore:
             response = requests.request(
                 method,
                 self.endpoint,
-                params={"graph": graph},
+                params={"default": ""} if graph == DEFAULT_GRAPH else {"graph": graph},
                 auth=self.auth,
                 timeout=self.timeout,
                 **kwargs,
@@ -140,13 +146,16 @@ class GraphStore:
         return response
 
 
-def release_graphs(dump: Path) -> dict[str, list[Triple]]:
-    """The release's named graphs (name → triples) read from its N-Quads dump."""
+def release_graphs(dump: Path, union_default: bool = False) -> dict[str, list[Triple]]:
+    """The release's named graphs (name → triples) read from its N-Quads dump, and with
+    ``union_default`` their union as :data:`DEFAULT_GRAPH`."""
     graphs: dict[str, list[Triple]] = defaultdict(list)
     for quad in parse(path=str(dump), format=RdfFormat.N_QUADS):
         if isinstance(quad.graph_name, DefaultGraph):
             raise GraphStoreError(f"{dump}: a triple outside every named graph: {quad}")
         graphs[quad.graph_name.value].append(quad.triple)
+    if union_default:
+        graphs[DEFAULT_GRAPH] = list(dict.fromkeys(t for ts in graphs.values() for t in ts))
     return dict(sorted(graphs.items()))
 
 

@@ -1,16 +1,15 @@
 """The build: extract → link → map → validate → publish, each stage files to files.
 
 Intermediate records go to ``work/`` (beside ``dist/``) as JSON so every stage can be inspected
-and re-run on its own. The release is assembled in a staging folder beside
-``dist/`` and swapped in only when every stage, validation included, passed:
-a failed build leaves the previous release untouched.
+and re-run on its own. The release is assembled in a staging folder and published
+(:mod:`.releases`: ``dist`` switched to it) only when every stage, validation included,
+passed: a failed build leaves the previous release untouched.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from rdflib import Graph
 
 from dxkg.config import DEFAULT_BASE_IRI, Paths
 
-from . import report
+from . import releases, report
 from .cases.records import CaseCollectionExtract, LinkedCases
 from .cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
 from .cases.v2 import extract_case_collection_v2
@@ -36,7 +35,7 @@ from .linking import LinkedEntities, ReferenceFiles, link_corpus
 from .mapping import case_nodes, link_nodes, load_context, map_records, survey_nodes
 from .municipalities import MUNICIPALITIES_FILE
 from .networkexport import write_network
-from .publish import NQUADS, swap_into_place, write_checksums, write_dumps
+from .publish import NQUADS, write_checksums, write_dumps
 from .records import Anomaly, LinkedSurvey, SurveyExtract
 from .searchindex import write_search_index
 from .sourcetext import read_source_lines
@@ -241,45 +240,57 @@ def build_from_extracts(
         validation = validate_stage(graphs, paths)
         if not validation.conforms:
             raise BuildError("the graph does not conform to the shapes\n" + validation.summary())
-    with timer.stage("publish"):
-        paths.dist.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(
-            tempfile.mkdtemp(prefix=paths.dist.name + ".staging-", dir=paths.dist.parent)
+    with timer.stage("publish"), releases.staging_folder(paths.dist) as staging:
+        build_report = write_release(
+            staging, graphs, extracted, linked, documents, validation, paths, base_iri
         )
-        staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
         try:
-            triples = write_dumps(graphs, staging, base_iri)
-            release = Store()  # the release as published: CSV, search, networks and VoID read it
-            release.bulk_load(path=str(staging / NQUADS), format=RdfFormat.N_QUADS)
-            csv_rows = write_csv_exports(release, staging, base_iri)
-            write_search_index(release, staging, base_iri)
-            settings = load_settings(paths.mappings / CATALOGUE_FILE)
-            network = write_network(release, staging, base_iri, settings["release_date"])
-            write_metadata(settings, staging, base_iri, documents, release)
-            write_ontology_docs(graphs["ontology"], staging, base_iri)
-            build_report = report.build_report(
-                documents,
-                SurveyExtract.model_validate_json((extracted / "survey.json").read_text("utf-8")),
-                LinkedSurvey.model_validate_json((linked / "survey.json").read_text("utf-8")),
-                read_case_extracts(extracted),
-                LinkedEntities.model_validate_json((linked / "entities.json").read_text("utf-8")),
-                [Anomaly(**a) for a in json.loads((extracted / TYPOS_FILE).read_text("utf-8"))],
-                validation,
-                triples,
-                csv_rows,
-            )
-            build_report["licence"] = licence_summary(settings)
-            build_report["networks"] = network["networks"]
-            build_report["release_date"] = settings["release_date"]
-            build_report["base_iri"] = base_iri
-            report.write(build_report, staging)
-            write_checksums(staging)
-            swap_into_place(staging, paths.dist)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+            releases.publish(staging, paths.dist)
+        except releases.ReleaseInUse as error:
+            raise BuildError(str(error)) from None
     # Timings stay out of the published report: two builds must give identical files.
     return {**build_report, "timings": timer.timings}
+
+
+def write_release(
+    out: Path,
+    graphs: dict[str, Graph],
+    extracted: Path,
+    linked: Path,
+    documents: dict[str, SourceDocument],
+    validation: ValidationReport,
+    paths: Paths,
+    base_iri: str,
+) -> dict:
+    """Write every file of the release into ``out`` (dumps, CSV, search index, networks,
+    catalogue, documentation, build report, checksums); return the build report."""
+    triples = write_dumps(graphs, out, base_iri)
+    release = Store()  # the release as published: CSV, search, networks and VoID read it
+    release.bulk_load(path=str(out / NQUADS), format=RdfFormat.N_QUADS)
+    csv_rows = write_csv_exports(release, out, base_iri)
+    write_search_index(release, out, base_iri)
+    settings = load_settings(paths.mappings / CATALOGUE_FILE)
+    network = write_network(release, out, base_iri, settings["release_date"])
+    write_metadata(settings, out, base_iri, documents, release)
+    write_ontology_docs(graphs["ontology"], out, base_iri)
+    build_report = report.build_report(
+        documents,
+        SurveyExtract.model_validate_json((extracted / "survey.json").read_text("utf-8")),
+        LinkedSurvey.model_validate_json((linked / "survey.json").read_text("utf-8")),
+        read_case_extracts(extracted),
+        LinkedEntities.model_validate_json((linked / "entities.json").read_text("utf-8")),
+        [Anomaly(**a) for a in json.loads((extracted / TYPOS_FILE).read_text("utf-8"))],
+        validation,
+        triples,
+        csv_rows,
+    )
+    build_report["licence"] = licence_summary(settings)
+    build_report["networks"] = network["networks"]
+    build_report["release_date"] = settings["release_date"]
+    build_report["base_iri"] = base_iri
+    report.write(build_report, out)
+    write_checksums(out)
+    return build_report
 
 
 def read_report(dist: Path) -> dict:

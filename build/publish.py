@@ -1,12 +1,10 @@
-"""Write the release: named-graph and merged dumps, checksums, and the atomic swap into ``dist/``."""
+"""Write the release: named-graph and merged dumps, and checksums (published by :mod:`.releases`)."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import json
-import os
-import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -142,18 +140,3 @@ def write_checksums(out_dir: Path) -> None:
         lines.append(f"{digest}  {path.relative_to(out_dir).as_posix()}")
     (out_dir / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-
-def swap_into_place(staging: Path, dist: Path) -> None:
-    """Replace ``dist`` with ``staging`` so that readers see the old or the new release.
-
-    The previous release is renamed aside first and removed only once the new
-    one is in place, so a crash in between leaves one complete release on disk.
-    """
-    previous = dist.with_name(dist.name + ".previous")
-    if previous.exists():
-        shutil.rmtree(previous)
-    if dist.exists():
-        os.replace(dist, previous)
-    os.replace(staging, dist)
-    if previous.exists():
-        shutil.rmtree(previous)

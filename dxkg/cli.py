@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from dxkg.config import DEFAULT_BASE_IRI, Paths
+from dxkg.web.results import DEFAULT_BYTE_LIMIT
+from dxkg.web.sandbox import DEFAULT_MEMORY_BYTES
 
 DIST_OPTION = click.option(
     "--dist",
@@ -85,6 +87,26 @@ def validate(dist: Path | None) -> None:
     sys.exit(0 if report.conforms else 1)
 
 
+def _public_url(value: str | None) -> str | None:
+    """``--public-url`` as ``scheme://host[:port]``; a bad one is the option's error."""
+    from dxkg.web.hosts import public_url
+
+    try:
+        return None if value is None else public_url(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _host_name(value: str) -> str:
+    """An ``--allowed-host`` as a ``Host`` header spells it; a bad one is the option's error."""
+    from dxkg.web.hosts import host_name
+
+    try:
+        return host_name(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @main.command()
 @DIST_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -116,17 +138,42 @@ def validate(dist: Path | None) -> None:
     help="Most rows in one SPARQL answer; a cut is announced in the headers.",
 )
 @click.option(
-    "--allow-service",
-    "allowed_services",
-    multiple=True,
-    metavar="IRI",
-    help="An endpoint queries may call with SERVICE (repeatable; none by default).",
+    "--byte-limit",
+    type=click.IntRange(min=1024),
+    default=DEFAULT_BYTE_LIMIT,
+    show_default=True,
+    help="Most bytes in one SPARQL answer; whole rows past it are cut, the cut announced.",
+)
+@click.option(
+    "--query-memory",
+    "query_memory_mib",
+    type=click.IntRange(min=64),
+    default=DEFAULT_MEMORY_BYTES >> 20,
+    show_default=True,
+    help="MiB a query process may allocate beyond what it shares with its worker.",
 )
 @click.option(
     "--sparql-endpoint",
     metavar="URL",
     default=None,
     help="Answer queries from this remote SPARQL endpoint instead of the embedded store.",
+)
+@click.option(
+    "--public-url",
+    metavar="URL",
+    default=None,
+    callback=lambda _ctx, _param, value: _public_url(value),
+    help="The URL the server is reached at behind a proxy (scheme://host[:port]): its host "
+    "is answered, and absolute URLs (redirects, the service description) name it.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_host_names",
+    multiple=True,
+    metavar="NAME",
+    callback=lambda _ctx, _param, values: tuple(map(_host_name, values)),
+    help="Another Host the server answers for, NAME or NAME:PORT (repeatable); besides "
+    "localhost, 127.0.0.1, [::1] and --host, each bare and with --port. Others get 400.",
 )
 def serve(
     dist: Path | None,
@@ -136,23 +183,36 @@ def serve(
     threads: int | None,
     query_timeout: float,
     row_limit: int,
-    allowed_services: tuple[str, ...],
+    byte_limit: int,
+    query_memory_mib: int,
     sparql_endpoint: str | None,
+    public_url: str | None,
+    allowed_host_names: tuple[str, ...],
 ) -> None:
-    """Serve the release in dist/: SPARQL endpoint at /sparql (gunicorn, read-only)."""
+    """Serve the release in dist/: SPARQL endpoint at /sparql (gunicorn, read-only).
+
+    The release dist/ names at start is served until the server stops: a rebuild
+    changes what it answers only once it is restarted.
+    """
+    from dxkg.web.hosts import allowed_hosts
     from dxkg.web.serve import serve as run_server
     from dxkg.web.settings import EndpointSettings
 
     paths = _paths(dist)
-    if not (paths.dist / "dxkg.nq").is_file():
+    # Resolved once: the symlink a rebuild switches is not read again while serving.
+    release = paths.dist.resolve()
+    if not (release / "dxkg.nq").is_file():
         raise click.ClickException(f"no release in {paths.dist}: run `dxkg build` first")
     settings = EndpointSettings(
         query_timeout=query_timeout,
         row_limit=row_limit,
-        allowed_services=frozenset(allowed_services),
+        byte_limit=byte_limit,
+        query_memory_bytes=query_memory_mib << 20,
         remote_endpoint=sparql_endpoint,
+        allowed_hosts=allowed_hosts(host, port, allowed_host_names, public_url),
+        public_url=public_url,
     )
-    run_server(paths.dist, settings, host=host, port=port, workers=workers, threads=threads)
+    run_server(release, settings, host=host, port=port, workers=workers, threads=threads)
 
 
 @main.command()
@@ -186,6 +246,14 @@ def serve(
     show_default=True,
     help="HTTP authentication scheme (Virtuoso uses digest).",
 )
+@click.option(
+    "--union-default-graph",
+    "union_default",
+    is_flag=True,
+    help="Also replace the store's default graph with the union of the release's graphs, "
+    "as `dxkg serve --sparql-endpoint` expects of a store without a union default graph "
+    "that honours FROM (Oxigraph).",
+)
 @click.option("--dry-run", is_flag=True, help="Only print what would change per graph.")
 def publish(
     dist: Path | None,
@@ -194,6 +262,7 @@ def publish(
     user: str | None,
     password: str | None,
     auth_scheme: str,
+    union_default: bool,
     dry_run: bool,
 ) -> None:
     """Load the release in dist/ into a triplestore, one named graph per PUT.
@@ -224,7 +293,7 @@ def publish(
     store = GraphStore(endpoint, auth)
     started = time.monotonic()
     try:
-        graphs = release_graphs(paths.dist / NQUADS)
+        graphs = release_graphs(paths.dist / NQUADS, union_default)
         if dry_run:
             changes = plan(store, graphs)
             for change in changes:

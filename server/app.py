@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from dxkg.config import DEFAULT_BASE_IRI
+from dxkg.pipeline.releases import hold
 
 from . import (
     classes,
@@ -16,6 +17,7 @@ from . import (
     editor,
     graphview,
     home,
+    hosts,
     i18n,
     network,
     ontology,
@@ -34,15 +36,18 @@ from .settings import EndpointSettings
 def create_engine(dist: Path, settings: EndpointSettings) -> Engine:
     """The remote endpoint if one is set, else the release's dump in an embedded store."""
     if settings.remote_endpoint:
-        return RemoteEngine(settings.remote_endpoint)
-    return EmbeddedEngine(dist / "dxkg.nq")
+        return RemoteEngine(settings.remote_endpoint, settings.query_memory_bytes)
+    return EmbeddedEngine(dist / "dxkg.nq", settings.query_memory_bytes)
 
 
 def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
-    """The application serving the release in ``dist``."""
+    """The application serving the release ``dist`` names when it is created."""
     settings = settings or EndpointSettings()
-    # send_file resolves a relative path against the package, not the working directory
-    dist = dist.resolve()
+    # One release for the server's life, before anything is read: ``dist`` (a symlink a
+    # rebuild switches) resolved once to the release's own folder, which every route and
+    # every cache keyed by ``DIST`` then use, and which no build removes while it runs;
+    # absolute, as send_file resolves a relative path against the package.
+    dist = hold(dist)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["ENDPOINT"] = settings
@@ -60,6 +65,8 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     app.register_error_handler(ProtocolError, pages.error_page)
     # The SPARQL endpoint, the hot path, is answered ahead of Flask (see sparql.mount).
     sparql.mount(app)
+    # Ahead of both: no request for another host reaches them (see hosts).
+    hosts.install(app, settings.allowed_hosts, settings.public_url)
     for module in (
         ontology,
         release,

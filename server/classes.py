@@ -65,6 +65,9 @@ def class_page(name: str) -> Response:
     total = count(where)
     if total == 0 and not chosen and not graphdata.ask(f"ASK {{ {cls} ?p ?o }}"):
         abort(404, description=f"no class {name} in the vocabulary")
+    last_page = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    if page > last_page:
+        abort(404, description=f"page {page} is past the last page, {last_page}")
     items = instances(where, sort, facets, page)
     labels = graphdata.labels_of({cls.strip("<>")})
     return pages.render(
@@ -74,7 +77,7 @@ def class_page(name: str) -> Response:
             "name": name,
             "total": total,
             "page": page,
-            "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+            "pages": last_page,
             "sort": sort,
             "sorts": sort_options(facets),
             "chosen": chosen,

@@ -1,31 +1,47 @@
 """Query engines behind the endpoint: the embedded pyoxigraph store, or a remote endpoint.
 
 Both take a :class:`~.executor.Job` and return an :class:`~.results.Answer`
-serialised by pyoxigraph with the same row limit, so the web layer does not
-know which one answered. The time limit is enforced here, on our side, in both.
+serialised by pyoxigraph with the same row and byte limits, so the web layer does
+not know which one answered. The time limit is enforced here, on our side, in both.
 """
 
 from __future__ import annotations
 
-import ast
 import json
+import re
 import threading
 import time
 import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from pyoxigraph import QueryResultsFormat, RdfFormat, Store, parse, parse_query_results
-from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+from .complexity import decode_escapes
 from .errors import ProtocolError
-from .executor import Job, QueryProcess
+from .executor import Job, QueryProcess, union_default_graph
 from .results import Answer, NotAcceptable, serialise_capped
+from .sandbox import DEFAULT_MEMORY_BYTES
 
 #: Largest response read from a remote endpoint, before our own row limit applies.
 MAX_REMOTE_BYTES = 256 << 20
+#: What the remote endpoint is asked for, by the kind of result the query gives.
+REMOTE_ACCEPT = {
+    "solutions": "application/sparql-results+json",
+    "boolean": "application/sparql-results+json",
+    "graph": "application/n-triples, text/turtle;q=0.9",
+}
+_SERVICE = re.compile("service", re.IGNORECASE)
+REMOTE_SERVICE_REFUSED = (
+    "in front of a remote store this endpoint refuses every query that contains the "
+    "word SERVICE (even in a literal or a comment): it cannot stop the store's outbound "
+    'calls. Write such a literal in parts, e.g. CONCAT("serv", "ice")'
+)
+#: Requests to the remote store go straight to it, whatever proxy the environment names.
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class Engine(Protocol):
@@ -35,62 +51,73 @@ class Engine(Protocol):
         """Answer ``job`` within ``timeout`` seconds or raise a ProtocolError."""
         ...
 
+    def check(self, job: Job, timeout: float) -> str:
+        """Read ``job``'s query without evaluating it: the kind of result it gives
+        (``solutions``, ``boolean``, ``graph``), or the ProtocolError of an update (403)
+        or a malformed query (400)."""
+        ...
+
 
 class EmbeddedEngine:
     """The release's dump loaded into an in-memory pyoxigraph store.
 
-    Each thread that asks gets a query process of its own: requests served by
-    different threads of a worker do not wait for each other's queries.
+    The store's default graph is the union of the release's named graphs (see
+    :func:`~.executor.union_default_graph`). Each thread that asks gets a confined
+    query process of its own: requests served by different threads of a worker do not
+    wait for each other's queries.
     """
 
-    def __init__(self, dump: Path) -> None:
+    def __init__(self, dump: Path, memory_bytes: int = DEFAULT_MEMORY_BYTES) -> None:
         self._store = Store()
         self._store.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
-        self._local = threading.local()
+        union_default_graph(self._store)
+        self._processes = _ProcessPerThread(self._store, memory_bytes)
 
     def run(self, job: Job, timeout: float) -> Answer:
         """Evaluate ``job`` in this thread's query process."""
-        if not hasattr(self._local, "process"):
-            self._local.process = QueryProcess(self._store)
-        return self._local.process.run(job, timeout)
+        return self._processes.get().run(job, timeout)
+
+    def check(self, job: Job, timeout: float) -> str:
+        """Read ``job``'s query in this thread's query process (see :meth:`Engine.check`)."""
+        return _check(self._processes.get(), job, timeout)
 
 
 class RemoteEngine:
-    """A SPARQL 1.1 endpoint elsewhere, queried through SPARQLWrapper.
+    """A SPARQL 1.1 endpoint elsewhere, queried over HTTP.
 
-    The query is sent as an urlencoded POST with the protocol dataset, results
-    are asked for as SPARQL JSON or Turtle and parsed, then capped and
-    re-serialised here, so limits and formats match the embedded engine. The
-    remote store's own default graph applies (dxkg's releases expect it to be
-    the union of the named graphs, as ``oxigraph serve --union-default-graph``).
+    Before a query leaves, the same engine as the embedded one reads it in a confined
+    query process over an empty store (``Job.check_only``): an update or a malformed
+    query is refused there, and a query that would crash the engine crashes that
+    process, not the store. dxkg cannot take the network away from the store, so a
+    client's query that contains the word ``service`` anywhere (even in a literal or a
+    comment, where no second parser can disagree about it) is refused. The pages' own
+    queries are exempt: dxkg writes them, with every value from a request inserted as
+    a checked IRI or an escaped literal, and none calls a SERVICE.
+
+    The query is sent as an urlencoded POST with the protocol dataset; the results
+    are parsed, capped and re-serialised here, so limits and formats match the
+    embedded engine. The store's own default graph applies: dxkg's releases expect the
+    union of the named graphs there (``dxkg publish --union-default-graph``).
     """
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, memory_bytes: int = DEFAULT_MEMORY_BYTES) -> None:
         self.endpoint = endpoint
+        self._checkers = _ProcessPerThread(Store(), memory_bytes)
 
     def run(self, job: Job, timeout: float) -> Answer:
-        """Send ``job`` to the remote endpoint and serialise its answer here."""
-        client = SPARQLWrapper(self.endpoint, agent="dxkg")
-        # The same base IRI as the embedded engine; a BASE in the query still wins,
-        # as a later BASE replaces an earlier one.
-        client.setQuery(job.query if job.base_iri is None else f"BASE <{job.base_iri}> {job.query}")
-        if not client.isSparqlQueryRequest():
-            raise ProtocolError(403, "this endpoint is read-only: updates are refused")
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)
-        client.setReturnFormat(JSON if client.queryType in ("SELECT", "ASK") else TURTLE)
-        client.setTimeout(timeout)
-        for graph in job.default_graphs:
-            client.addDefaultGraph(graph)
-        for graph in job.named_graphs:
-            client.addNamedGraph(graph)
-        media_type, body, remote_cap = self._fetch(client, timeout)
+        """Check ``job`` here, send it to the remote endpoint, and serialise its answer here."""
+        started = time.monotonic()
+        kind = self.check(job, timeout)
+        if job.from_client and _SERVICE.search(decode_escapes(job.query)):
+            raise ProtocolError(403, REMOTE_SERVICE_REFUSED)
+        media_type, body, remote_cap = self._fetch(job, kind, started + timeout, timeout)
         try:
             answer = serialise_capped(
                 _parse(media_type, body),
                 job.results_media_type,
                 job.graph_media_type,
                 job.row_limit,
+                job.byte_limit,
             )
         except NotAcceptable:
             raise ProtocolError(
@@ -105,32 +132,66 @@ class RemoteEngine:
             answer = replace(answer, cut_at=remote_cap)
         return answer
 
-    def _fetch(self, client: SPARQLWrapper, timeout: float) -> tuple[str, bytes, int | None]:
-        started = time.monotonic()
+    def check(self, job: Job, timeout: float) -> str:
+        """Read ``job``'s query here, in a confined process (see :meth:`Engine.check`)."""
+        return _check(self._checkers.get(), job, timeout)
+
+    def _fetch(
+        self, job: Job, kind: str, deadline: float, timeout: float
+    ) -> tuple[str, bytes, int | None]:
+        """The remote endpoint's answer to ``job`` by ``deadline`` (``time.monotonic()``)
+        at the latest: media type, body, announced row cap."""
+        query = job.query if job.base_iri is None else f"BASE <{job.base_iri}> {job.query}"
+        form = [("query", query)]
+        form += [("default-graph-uri", graph) for graph in job.default_graphs]
+        form += [("named-graph-uri", graph) for graph in job.named_graphs]
+        request = urllib.request.Request(
+            self.endpoint,
+            data=urllib.parse.urlencode(form).encode("utf-8"),
+            headers={"Accept": REMOTE_ACCEPT[kind], "User-Agent": "dxkg"},
+        )
         try:
-            response = client.query().response
-            body = response.read(MAX_REMOTE_BYTES + 1)
-        except QueryBadFormed as error:
-            raise ProtocolError(400, f"malformed query: {_remote_message(error)}") from None
-        except SPARQLWrapperException as error:
+            wait = max(deadline - time.monotonic(), 0.01)
+            with _NO_PROXY.open(request, timeout=wait) as response:
+                body = response.read(MAX_REMOTE_BYTES + 1)
+                headers = response.headers
+        except urllib.error.HTTPError as error:
+            message = error.read(4096).decode("utf-8", "replace").strip() or error.reason
+            if error.code == 400:
+                raise ProtocolError(400, f"malformed query: {message}") from None
             raise ProtocolError(
-                502, f"the remote endpoint failed: {_remote_message(error)}"
+                502, f"the remote endpoint answered {error.code}: {message}"
             ) from None
         except TimeoutError:
             raise ProtocolError(
                 503, f"the query was stopped after the time limit of {timeout:g} s"
             ) from None
-        except urllib.error.HTTPError as error:
-            raise ProtocolError(
-                502, f"the remote endpoint answered {error.code}: {error.reason}"
-            ) from None
         except (urllib.error.URLError, OSError) as error:
             raise ProtocolError(502, f"the remote endpoint cannot be reached: {error}") from None
-        if time.monotonic() - started > timeout:
+        if time.monotonic() > deadline:
             raise ProtocolError(503, f"the query was stopped after the time limit of {timeout:g} s")
         if len(body) > MAX_REMOTE_BYTES:
             raise ProtocolError(502, "the remote endpoint's result is larger than dxkg reads")
-        return response.headers.get_content_type(), body, _announced_cap(response.headers)
+        return headers.get_content_type(), body, _announced_cap(headers)
+
+
+def _check(process: QueryProcess, job: Job, timeout: float) -> str:
+    return process.run(replace(job, check_only=True), timeout).body.decode()
+
+
+class _ProcessPerThread:
+    """One confined query process per thread that asks, over one store."""
+
+    def __init__(self, store: Store, memory_bytes: int) -> None:
+        self._store = store
+        self._memory_bytes = memory_bytes
+        self._local = threading.local()
+
+    def get(self) -> QueryProcess:
+        """This thread's query process (started on its first query)."""
+        if not hasattr(self._local, "process"):
+            self._local.process = QueryProcess(self._store, self._memory_bytes)
+        return self._local.process
 
 
 def _announced_cap(headers) -> int | None:
@@ -163,13 +224,3 @@ def _with_plain_blank_node_labels(body: bytes) -> bytes:
             if term.get("type") == "bnode":
                 term["value"] = "b" + term["value"].encode("utf-8").hex()
     return json.dumps(results).encode("utf-8")
-
-
-def _remote_message(error: SPARQLWrapperException) -> str:
-    """The remote endpoint's own message: SPARQLWrapper keeps the response body
-    only as a bytes literal at the end of its exception message."""
-    _, _, response = str(error).partition("Response:\n")
-    try:
-        return ast.literal_eval(response).decode("utf-8", "replace").strip()
-    except (ValueError, SyntaxError, AttributeError):
-        return error.msg

@@ -12,6 +12,7 @@ from flask import current_app
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, parse_query_results
 
 from .engines import Engine
+from .errors import ProtocolError
 from .executor import Job
 from .results import Answer
 from .settings import EndpointSettings
@@ -55,9 +56,24 @@ def _settings() -> EndpointSettings:
     return current_app.config["ENDPOINT"]
 
 
+def run(job: Job) -> Answer:
+    """The engine's answer to one of the pages' own queries.
+
+    A query the engine refuses is the page's fault or its parameters', not the
+    reader's: the message says so without the engine's words about a query the
+    reader never wrote. The time limit's 503 stays as it is.
+    """
+    try:
+        return _engine().run(job, _settings().query_timeout)
+    except ProtocolError as error:
+        if error.status == 503:
+            raise
+        raise ProtocolError(400, "this page cannot be shown with these parameters") from None
+
+
 def select(query: str) -> list[dict[str, Term]]:
     """The solutions of a SELECT query, each a mapping of bound variables to terms."""
-    answer = _engine().run(Job(prefixes() + query), _settings().query_timeout)
+    answer = run(Job(prefixes() + query))
     solutions = parse_query_results(answer.body, format=QueryResultsFormat.JSON)
     variables = [variable.value for variable in solutions.variables]
     return [
@@ -68,14 +84,14 @@ def select(query: str) -> list[dict[str, Term]]:
 
 def ask(query: str) -> bool:
     """The answer of an ASK query."""
-    answer = _engine().run(Job(prefixes() + query), _settings().query_timeout)
+    answer = run(Job(prefixes() + query))
     return bool(parse_query_results(answer.body, format=QueryResultsFormat.JSON))
 
 
 def construct(query: str, media_type: str) -> Answer:
     """A CONSTRUCT or DESCRIBE query's graph, serialised as ``media_type``."""
     job = Job(prefixes() + query, graph_media_type=media_type, row_limit=_settings().row_limit)
-    return _engine().run(job, _settings().query_timeout)
+    return run(job)
 
 
 def iri(value: str) -> str:

@@ -1,4 +1,4 @@
-"""Dereferencing: every minted IRI answers on whatever host the server runs on.
+"""Dereferencing: every minted IRI answers on the host the server runs on.
 
 A minted IRI (``<base>id/…`` for things, ``<base>graph/…`` for named graphs)
 names a thing, not a document, so, as DBpedia and Pubby do, it answers
@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, request
 
-from . import entity, graphdata, pages
+from . import entity, graphdata, hosts, pages
 
 blueprint = Blueprint("resources", __name__)
 blueprint.after_request(pages.conditional)
@@ -95,6 +95,12 @@ def alternates(path: str) -> str:
     return ", ".join(links)
 
 
+def location(path: str) -> str:
+    """Where a redirect to ``path`` points: on the configured public URL, else relative
+    (werkzeug does not make it absolute), so that no ``Host`` a client sent is repeated."""
+    return hosts.absolute(path, current_app.config["ENDPOINT"].public_url)
+
+
 def not_acceptable() -> Response:
     offered = ", ".join([HTML, *MEDIA_SUFFIXES])
     return Response(f"406 Not Acceptable: offered {offered}\n", 406, mimetype="text/plain")
@@ -116,9 +122,9 @@ def thing(rest: str) -> Response:
     if media_type is None:
         response = not_acceptable()
     elif media_type == HTML:
-        response = redirect(f"/page/{as_uri(path)}", 303)
+        response = redirect(location(f"/page/{as_uri(path)}"), 303)
     else:
-        response = redirect(f"/data/{as_uri(path)}.{MEDIA_SUFFIXES[media_type]}", 303)
+        response = redirect(location(f"/data/{as_uri(path)}.{MEDIA_SUFFIXES[media_type]}"), 303)
     response.vary.add("Accept")
     response.headers["Link"] = alternates(path)
     return response

@@ -7,7 +7,7 @@ whichever engine answered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 
@@ -56,6 +56,9 @@ FORMAT_ALIASES = {
     "nquads": "application/n-quads",
 }
 
+#: Most bytes in one answer by default: 10,000 rows of ordinary terms take a few MB.
+DEFAULT_BYTE_LIMIT = 16 << 20
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -65,12 +68,14 @@ class Answer:
     body: bytes
     #: Solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) in the body; None for ASK.
     rows: int | None = None
-    #: The limit that cut the result (ours, or a remote store's), None if complete.
+    #: The row limit that cut the result (ours, or a remote store's), None if complete.
     cut_at: int | None = None
+    #: The byte limit that cut the result, None if it did not.
+    cut_at_bytes: int | None = None
 
     @property
     def truncated(self) -> bool:
-        return self.cut_at is not None
+        return self.cut_at is not None or self.cut_at_bytes is not None
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,10 @@ def serialise_capped(
     results_media_type: str | None,
     graph_media_type: str | None,
     row_limit: int,
+    byte_limit: int = DEFAULT_BYTE_LIMIT,
 ) -> Answer:
-    """Serialise ``result`` in the negotiated media type, keeping at most ``row_limit`` rows.
+    """Serialise ``result`` in the negotiated media type, keeping at most ``row_limit``
+    rows and ``byte_limit`` bytes (whole rows are dropped from the end to fit).
 
     At most ``row_limit + 1`` rows are pulled from the result, so a limit also
     bounds the work of queries that stream their solutions.
@@ -101,16 +108,74 @@ def serialise_capped(
         return Answer(media_type, result.serialize(format=RESULTS_FORMATS[media_type]))
     if isinstance(result, QuerySolutions):
         media_type = _require(results_media_type)
-        tsv, rows, cut = _capped_tsv(result, row_limit)
-        results_format = RESULTS_FORMATS[media_type]
-        if results_format != QueryResultsFormat.TSV:
-            tsv = parse_query_results(tsv, QueryResultsFormat.TSV).serialize(format=results_format)
-        return Answer(media_type, tsv, rows, row_limit if cut else None)
+        tsv, rows, cut = _capped_tsv(result, row_limit, byte_limit)
+        cut_at = row_limit if cut == "rows" else None
+        return _fit(
+            media_type,
+            _solutions_writer(tsv, RESULTS_FORMATS[media_type]),
+            rows,
+            cut_at,
+            byte_limit,
+            cut == "bytes",
+        )
     media_type = _require(graph_media_type)
-    triples = list(islice(result, row_limit + 1))
-    body = serialize(triples[:row_limit], format=GRAPH_FORMATS[media_type])
-    cut_at = row_limit if len(triples) > row_limit else None
-    return Answer(media_type, body, min(len(triples), row_limit), cut_at)
+    triples, cut = _capped_triples(result, row_limit, byte_limit)
+    cut_at = row_limit if cut == "rows" else None
+    graph_format = GRAPH_FORMATS[media_type]
+    return _fit(
+        media_type,
+        lambda rows: serialize(triples[:rows], format=graph_format),
+        len(triples),
+        cut_at,
+        byte_limit,
+        cut == "bytes",
+    )
+
+
+def _fit(
+    media_type: str,
+    write: Callable[[int], bytes],
+    rows: int,
+    cut_at: int | None,
+    byte_limit: int,
+    cut_by_bytes: bool,
+) -> Answer:
+    """The answer of the first ``rows`` rows as ``write`` serialises them, with rows
+    dropped from the end until it fits in ``byte_limit`` (formats differ in size)."""
+    body = write(rows)
+    while len(body) > byte_limit and rows > 0:
+        rows = min(rows - 1, int(rows * byte_limit / len(body) * 0.95))
+        body, cut_by_bytes = write(rows), True
+    return Answer(media_type, body, rows, cut_at, byte_limit if cut_by_bytes else None)
+
+
+def _solutions_writer(tsv: bytes, results_format: QueryResultsFormat) -> Callable[[int], bytes]:
+    """A function giving the first n solutions of ``tsv`` in ``results_format``."""
+    lines = tsv.split(b"\n")
+
+    def write(rows: int) -> bytes:
+        head = b"\n".join(lines[: rows + 1]) + b"\n"
+        if results_format == QueryResultsFormat.TSV:
+            return head
+        return parse_query_results(head, QueryResultsFormat.TSV).serialize(format=results_format)
+
+    return write
+
+
+def _capped_triples(
+    result: Iterable[Triple], row_limit: int, byte_limit: int
+) -> tuple[list[Triple], str | None]:
+    """At most ``row_limit`` triples of ``result`` whose N-Triples fit in ``byte_limit``;
+    and what cut them ("rows", "bytes"), if anything did."""
+    triples, size = [], 0
+    for triple in islice(result, row_limit + 1):
+        size += len(str(triple)) + 3
+        if size > byte_limit:
+            return triples, "bytes"
+        triples.append(triple)
+    if len(triples) > row_limit:
+        return triples[:row_limit], "rows"
+    return triples, None
 
 
 def _require(media_type: str | None) -> str:
@@ -120,27 +185,33 @@ def _require(media_type: str | None) -> str:
 
 
 class _RowsCut(Exception):
-    """Raised through pyoxigraph's serialiser to stop it once the row limit is passed."""
+    """Raised through pyoxigraph's serialiser to stop it once a limit is passed."""
 
 
 class _TsvRows:
     """A binary file for pyoxigraph's TSV serialiser that keeps the header and rows
     until more than ``limit`` rows arrived, then stops the serialisation."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, byte_limit: int) -> None:
         self.limit = limit
+        self.byte_limit = byte_limit
         self.chunks: list[bytes] = []
         self.lines = 0
-        self.cut = False
+        self.bytes = 0
+        self.cut: str | None = None
 
     def write(self, chunk: bytes) -> int:
-        """Keep ``chunk``, or raise :class:`_RowsCut` once the limit is passed."""
+        """Keep ``chunk``, or raise :class:`_RowsCut` once a limit is passed."""
         if self.cut:  # pyoxigraph flushes its buffer once more after the error
             raise _RowsCut
         self.chunks.append(chunk)
         self.lines += chunk.count(b"\n")
+        self.bytes += len(chunk)
         if self.lines > self.limit + 1:  # the header line, the limit, and one row more
-            self.cut = True
+            self.cut = "rows"
+        elif self.bytes > self.byte_limit:
+            self.cut = "bytes"
+        if self.cut:
             raise _RowsCut
         return len(chunk)
 
@@ -148,23 +219,27 @@ class _TsvRows:
         """Nothing to flush: the chunks are kept in memory."""
 
 
-def _capped_tsv(solutions: QuerySolutions, row_limit: int) -> tuple[bytes, int, bool]:
-    """The solutions in SPARQL TSV, at most ``row_limit`` of them; the rows kept, and
-    whether more were cut.
+def _capped_tsv(
+    solutions: QuerySolutions, row_limit: int, byte_limit: int
+) -> tuple[bytes, int, str | None]:
+    """The solutions in SPARQL TSV, at most ``row_limit`` of them in about
+    ``byte_limit`` bytes; the rows kept, and what cut the rest ("rows", "bytes"), if
+    anything did.
 
     pyoxigraph serialises a whole result, not a prefix of one. Its TSV writer runs
     in native code and writes one line per solution (tabs and newlines in terms are
-    escaped), so counting lines as it writes finds the limit, and stopping it there
-    stops the evaluation. The TSV, parsed back, gives a result of exactly those rows
-    to pyoxigraph's other serialisers.
+    escaped), so counting lines and bytes as it writes finds a limit, and stopping it
+    there stops the evaluation. The TSV, parsed back, gives a result of exactly those
+    rows to pyoxigraph's other serialisers.
     """
-    target = _TsvRows(row_limit)
+    target = _TsvRows(row_limit, byte_limit)
     try:
         solutions.serialize(target, format=QueryResultsFormat.TSV)
     except _RowsCut:
         pass
     tsv = b"".join(target.chunks)
     if not target.cut:
-        return tsv, target.lines - 1, False
-    lines = tsv.split(b"\n", row_limit + 1)[: row_limit + 1]
-    return b"\n".join(lines) + b"\n", row_limit, True
+        return tsv, target.lines - 1, None
+    complete = tsv[: tsv.rfind(b"\n") + 1]  # whole lines only: the last may be cut
+    lines = complete.split(b"\n")[:-1][: row_limit + 1]
+    return b"\n".join(lines) + b"\n", len(lines) - 1, target.cut

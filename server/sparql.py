@@ -1,10 +1,13 @@
 """The SPARQL 1.1 Protocol endpoint: one read-only WSGI application in front of an engine.
 
 The endpoint reads the operation (GET, urlencoded POST or direct POST), refuses
-updates and SERVICE calls outside the allow-list, negotiates the output format
-for each kind of result, and hands a :class:`~.executor.Job` to the engine,
-which applies the time and row limits. Answers say in headers how many rows
-they hold and whether the row limit cut them.
+what the protocol lets it refuse without reading the query (an ``update`` parameter,
+an update media type, bodies too large), bounds how deep the query nests, negotiates
+the output format for each kind of result, and hands a :class:`~.executor.Job` to the
+engine. Everything that depends on what the query says (query or update, its
+dataset, SERVICE) is decided by the engine that runs it, in its confined process,
+under the time, memory, row and byte limits. Answers say in headers how many rows
+they hold and whether a limit cut them.
 
 It is the server's hot path, so :func:`mount` puts it in front of Flask, and it
 answers with plain WSGI: Flask's request context, routing and hooks, and werkzeug's
@@ -16,15 +19,12 @@ security headers) is added here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 from flask import Flask
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
-from pyparsing import ParseException
-from rdflib.plugins.sparql.parser import parseUpdate
 from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header
@@ -35,17 +35,22 @@ from werkzeug.wsgi import get_input_stream
 from .complexity import check_complexity
 from .engines import Engine
 from .errors import ProtocolError
-from .executor import Job
-from .federation import check_services
+from .executor import READ_ONLY, Job
 from .results import FORMAT_ALIASES, GRAPH_FORMATS, RESULTS_FORMATS, Answer
 from .security import add_security_headers
 from .settings import EndpointSettings
-from .timebox import Expired, time_box
 
 #: Where the endpoint answers.
 PATH = "/sparql"
 #: Response headers about the row limit, readable by scripts in browsers too.
-ROW_HEADERS = ("Result-Rows", "Result-Row-Limit", "Result-Truncated", "X-SPARQL-MaxRows")
+ROW_HEADERS = (
+    "Result-Rows",
+    "Result-Row-Limit",
+    "Result-Byte-Limit",
+    "Result-Truncated",
+    "Result-Truncated-By",
+    "X-SPARQL-MaxRows",
+)
 CORS_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Headers", "Accept, Content-Type"),
@@ -54,7 +59,6 @@ CORS_HEADERS = (
 #: What an ``OPTIONS`` request (a CORS preflight) and a 405 are told, as Flask's routing did.
 ALLOW = ("Allow", "GET, HEAD, OPTIONS, POST")
 VARY = ("Vary", "Accept")
-READ_ONLY = "this endpoint is read-only: updates are refused"
 
 
 def mount(app: Flask) -> None:
@@ -129,9 +133,6 @@ class SparqlEndpoint:
         if request.method != "POST" and not request.args:
             return self.service_description(request)
         operation = read_request(request, self.settings.max_request_bytes)
-        check_complexity(operation.query)
-        timeout = self.settings.query_timeout
-        check_services(operation.query, self.settings.allowed_services, timeout)
         results_media_type, graph_media_type = negotiate(request, operation.format)
         job = Job(
             query=operation.query,
@@ -141,14 +142,18 @@ class SparqlEndpoint:
             results_media_type=results_media_type,
             graph_media_type=graph_media_type,
             row_limit=self.settings.row_limit,
+            byte_limit=self.settings.byte_limit,
+            from_client=True,
         )
         try:
-            answer = self.engine.run(job, self.settings.query_timeout)
-        except ProtocolError as error:
-            if error.status == 400 and is_update(operation.query, timeout):
-                raise ProtocolError(403, READ_ONLY) from None
+            check_complexity(operation.query)
+        except ProtocolError:
+            # Too complex to evaluate; but an update is refused as an update, and the
+            # engine, which alone reads the text, says which it is (in its process).
+            self.engine.check(job, self.settings.query_timeout)
             raise
-        return answer_reply(answer, self.settings.row_limit)
+        answer = self.engine.run(job, self.settings.query_timeout)
+        return answer_reply(answer, self.settings)
 
     def service_description(self, request: Request) -> Reply:
         """The endpoint, its languages and formats, and its dataset, in the RDF format
@@ -171,18 +176,23 @@ class SparqlEndpoint:
         return self._graph_sizes
 
 
-def answer_reply(answer: Answer, row_limit: int) -> Reply:
-    """The HTTP answer for a query's answer, with its row-limit headers."""
+def answer_reply(answer: Answer, settings: EndpointSettings) -> Reply:
+    """The HTTP answer for a query's answer, with its limit headers."""
     headers = [VARY]
     if answer.rows is not None:
         headers += [
             ("Result-Rows", str(answer.rows)),
-            ("Result-Row-Limit", str(row_limit)),
+            ("Result-Row-Limit", str(settings.row_limit)),
+            ("Result-Byte-Limit", str(settings.byte_limit)),
             ("Result-Truncated", "true" if answer.truncated else "false"),
         ]
+        if answer.cut_at_bytes is not None:
+            headers.append(("Result-Truncated-By", "byte-limit"))
+        elif answer.cut_at is not None:
+            headers.append(("Result-Truncated-By", "row-limit"))
         if answer.truncated:
             # The header Virtuoso sends on a cut result, which some clients look for.
-            headers.append(("X-SPARQL-MaxRows", str(answer.cut_at)))
+            headers.append(("X-SPARQL-MaxRows", str(answer.cut_at or answer.rows)))
     return Reply(200, answer.media_type, answer.body, tuple(headers))
 
 
@@ -209,7 +219,8 @@ def read_request(request: Request, max_bytes: int) -> Operation:
     if len(queries) > 1:
         raise ProtocolError(400, "more than one 'query' parameter")
     return Operation(
-        queries[0],
+        # A byte-order mark is the encoding's, not the query's (else: "expected CONSTRUCT").
+        queries[0].removeprefix("\ufeff"),
         tuple(params.getlist("default-graph-uri")),
         tuple(params.getlist("named-graph-uri")),
         request.args.get("format", params.get("format")),
@@ -240,18 +251,6 @@ def _utf8_query(request: Request, max_bytes: int) -> str:
         return _body(request, max_bytes).decode("utf-8")
     except UnicodeDecodeError:
         raise ProtocolError(400, "the query body is not UTF-8") from None
-
-
-def is_update(text: str, timeout: float | None = None) -> bool:
-    """True if ``text`` parses as SPARQL Update (asked only after it failed as a query)
-    within ``timeout`` seconds; rdflib needs seconds for a long one, which then stays
-    a malformed query."""
-    try:
-        with time_box(timeout) if timeout else nullcontext():
-            parseUpdate(text)
-    except (ParseException, ValueError, RecursionError, Expired):
-        return False
-    return True
 
 
 def endpoint_url(request: Request) -> str:

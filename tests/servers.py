@@ -3,8 +3,10 @@
 - ``dxkg serve`` over a release (the embedded engine, or a remote one);
 - an ``oxigraph`` server (PyPI package ``oxigraph``) holding the same dump, with the
   union of the named graphs as its default graph, as dxkg's embedded store has:
-  either loaded with ``oxigraph load`` and served read-only (the benchmarks), or
-  started empty and filled with ``dxkg publish`` (the tests of the remote engine).
+  either loaded with ``oxigraph load`` and served read-only with
+  ``--union-default-graph`` (the benchmarks), or started empty and filled with
+  ``dxkg publish --union-default-graph`` (the tests of the remote engine, whose FROM
+  must select graphs).
 """
 
 from __future__ import annotations
@@ -137,10 +139,11 @@ def published_oxigraph(dist: Path) -> Iterator[tuple[str, float]]:
     """An empty in-memory ``oxigraph serve`` filled by ``dxkg publish`` through the Graph
     Store Protocol; yields the URL of its SPARQL query endpoint and the load time."""
     port = free_port()
-    command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"]
     base = f"http://127.0.0.1:{port}"
     with running(command, base + "/query?query=ASK%7B%7D"):
-        yield base + "/query", publish_release(dist, base + "/store", base + "/query")
+        loaded = publish_release(dist, base + "/store", base + "/query", "--union-default-graph")
+        yield base + "/query", loaded
 
 
 @contextmanager

@@ -1,11 +1,14 @@
 """The query process: answers, errors, and a time limit that stops the work."""
 
+import multiprocessing
 import os
+import signal
 import time
 
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
+from dxkg.web import sandbox
 from dxkg.web.errors import ProtocolError
 from dxkg.web.executor import Job, QueryProcess
 
@@ -80,3 +83,48 @@ def test_the_child_holds_no_file_of_its_parent_but_its_pipe(process):
         os.close(write_end)
     assert str(write_end) not in held and str(read_end) not in held
     assert len([fd for fd in held if int(fd) > 2]) == 1, held  # the pipe to the worker
+
+
+@pytest.mark.parametrize(
+    "text, status, message",
+    [
+        ("INSERT DATA { <a> <b> <c> }", 403, "read-only"),  # relative IRIs, no base
+        ("DELETE WHERE { ?s ?p 'a service' }", 403, "read-only"),
+        ("CLEAR ALL", 403, "read-only"),
+        ("SELECT ?x { BIND(<http://example.org/fn>(1) AS ?x) }", 400, "not supported"),
+        ("SELECT * WHERE " + "{" * 5000 + "}" * 5000, 400, "nests too deeply"),
+    ],
+)
+def test_the_engine_decides_and_a_crash_is_a_400(process, text, status, message):
+    with pytest.raises(ProtocolError) as refused:
+        process.run(Job(text), 5)
+    assert refused.value.status == status and message in str(refused.value)
+    assert process.run(Job("ASK { ?s ?p 7 }"), 5).body == b'{"head":{},"boolean":true}'
+
+
+def test_the_memory_limit_stops_the_query_and_the_next_runs():
+    process = QueryProcess(Store(), memory_bytes=128 << 20)
+    doubling = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(40))
+    try:
+        with pytest.raises(ProtocolError) as stopped:
+            process.run(Job(f'SELECT ?v40 {{ BIND("{"x" * 64}" AS ?v0) {doubling} }}'), 10)
+        assert stopped.value.status == 503 and "memory limit of 128 MiB" in str(stopped.value)
+        assert process.run(Job("ASK {}"), 5).body == b'{"head":{},"boolean":true}'
+    finally:
+        process.close()
+
+
+def test_the_kernel_stops_a_process_past_its_cpu_limit():
+    # What stops a query process whose worker no longer watches it (limit_cpu runs
+    # before each query): the kernel's SIGXCPU, not a timer of the worker's.
+    def spin() -> None:
+        sandbox.limit_cpu(0.5)
+        while True:
+            pass
+
+    child = multiprocessing.get_context("fork").Process(target=spin)
+    started = time.monotonic()
+    child.start()
+    child.join(10)
+    assert child.exitcode == -signal.SIGXCPU
+    assert time.monotonic() - started < 4

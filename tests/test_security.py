@@ -9,9 +9,10 @@
 - every answer carries ``nosniff`` and a Referrer-Policy, pages a strict
   Content-Security-Policy that Chromium enforces without breaking them.
 
-The SERVICE allow-list itself is tested on the algebra in test_federation.py and over
-HTTP in test_server.py and test_endpoint_limits.py; here SERVICE is one of the ways to
-make a server fetch.
+SERVICE is one of the ways to make a server fetch; the variants that once slipped past
+a check (a comment that ends at a carriage return, escapes, sub-queries, CONSTRUCT)
+are here, and the query process itself is shown to have no network in
+test_query_process.py.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 import requests
 from playwright.sync_api import Page, expect
+from pyoxigraph import Store
 
 from conftest import ENGINE_MODES
 from servers import dxkg_server, endpoint_server
@@ -122,15 +124,52 @@ def form(**fields: str) -> tuple[str, dict]:
     return "post", {"data": fields}
 
 
-def requests_naming_the_trap(trap: str) -> list[tuple[str, tuple[str, dict], int]]:
-    """(what, (method, requests arguments) for /sparql, expected status): each would make
-    a naive server open a connection to ``trap``."""
+def requests_naming_the_trap(trap: str) -> list[tuple[str, tuple[str, dict], int | tuple]]:
+    """(what, (method, requests arguments) for /sparql, expected statuses): each would make
+    a naive server open a connection to ``trap``. SERVICE SILENT may answer an empty
+    result (the call fails silently, as SILENT asks) or be refused (in front of a remote
+    store); Oxigraph reads no escapes outside literals, so an escaped keyword is malformed."""
     select = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
     update = {"Content-Type": "application/sparql-update"}
     return [
         ("SERVICE", query(f"SELECT * {{ SERVICE <{trap}/sparql> {{ ?s ?p ?o }} }}"), 403),
-        ("SERVICE SILENT", form(query=f"ASK {{ SERVICE SILENT <{trap}/s> {{ ?s ?p ?o }} }}"), 403),
-        ("SERVICE in EXISTS", query(f"ASK {{ FILTER EXISTS {{ SERVICE <{trap}/> {{ }} }} }}"), 403),
+        (
+            "SERVICE SILENT",
+            form(query=f"ASK {{ SERVICE SILENT <{trap}/s> {{ ?s ?p ?o }} }}"),
+            (200, 403),
+        ),
+        (
+            "SERVICE in EXISTS",
+            query(f"ASK {{ FILTER EXISTS {{ SERVICE <{trap}/> {{ }} }} }}"),
+            (200, 403),
+        ),
+        (
+            "SERVICE after #\\r",
+            query(f"SELECT ?s {{ #\rSERVICE <{trap}/x> {{ ?s ?p ?o }}\n}}"),
+            403,
+        ),
+        (
+            "SERVICE in a sub-query after #\\r",
+            form(
+                query=f"SELECT * {{ {{ SELECT ?s {{ #\rSERVICE <{trap}/> {{ ?s ?p ?o }}\n}} }} }}"
+            ),
+            403,
+        ),
+        (
+            "SERVICE in CONSTRUCT after #\\r",
+            query(f"CONSTRUCT {{ ?s ?p ?o }} {{ #\rSERVICE <{trap}/> {{ ?s ?p ?o }}\n}}"),
+            403,
+        ),
+        (
+            "SERVICE escaped",
+            query(f"SELECT * {{ \\u0053ERVICE <{trap}/> {{ ?s ?p ?o }} }}"),
+            (400, 403),
+        ),
+        (
+            "SERVICE by prefix",
+            query(f"PREFIX t: <{trap}/> SELECT * {{ SERVICE t:x {{ ?s ?p ?o }} }}"),
+            403,
+        ),
         ("FROM", query(f"SELECT * FROM <{trap}/data.ttl> {{ ?s ?p ?o }} LIMIT 1"), 200),
         ("FROM NAMED", query(f"SELECT * FROM NAMED <{trap}/g> {{ GRAPH ?g {{ ?s ?p ?o }} }}"), 200),
         ("default-graph-uri", query(select, **{"default-graph-uri": f"{trap}/d.ttl"}), 200),
@@ -167,7 +206,7 @@ def test_no_request_makes_the_server_connect_anywhere(trapped_server: str, trap:
     problems = []
     for label, (method, arguments), expected in requests_naming_the_trap(trap.url):
         response = getattr(requests, method)(trapped_server + "/sparql", timeout=30, **arguments)
-        if response.status_code != expected:
+        if response.status_code not in (expected if isinstance(expected, tuple) else (expected,)):
             problems.append(f"{label}: {response.status_code} {response.text[:100]}")
     for path in pages_naming_the_trap(trap.url):
         response = requests.get(trapped_server + path, timeout=30)
@@ -201,19 +240,18 @@ def test_server_processes_hold_no_sockets_to_anywhere_else(trapped_server: str, 
     assert any(state == "0A" for _, _, state in tcp), "the scan did not find the listening socket"
 
 
-def test_the_trap_catches_a_server_that_fetches(release, trap: Trap):
-    """The methods above can see a fetch: a server allowed to call the trap as a SERVICE
-    connects to it, and a child process's fetch of an outside host arrives through the proxy."""
-    paths, _ = release
+def test_the_trap_catches_an_engine_that_fetches(trap: Trap):
+    """The methods above can see a fetch: the engine, unconfined, calls the trap as a
+    SERVICE, and a child process's fetch of an outside host arrives through the proxy."""
     before = len(trap.connections)
     try:
         with proxied_through(trap):
             subprocess.run([sys.executable, "-c", OUTSIDE_FETCH], check=True, timeout=30)
         assert len(trap.connections) == before + 1 and b"example.org" in trap.connections[-1]
-        with dxkg_server(paths.dist, "--allow-service", f"{trap.url}/sparql") as base:
-            text = f"SELECT * {{ SERVICE <{trap.url}/sparql> {{ ?s ?p ?o }} }}"
-            requests.get(base + "/sparql", params={"query": text}, timeout=30)
-        assert len(trap.connections) > before + 1
+        text = f"SELECT * {{ SERVICE <{trap.url}/sparql> {{ ?s ?p ?o }} }}"
+        with pytest.raises(OSError):  # the trap answers 503
+            list(Store().query(text))
+        assert len(trap.connections) == before + 2
     finally:
         del trap.connections[before:]  # the other tests must see only their own
 
