@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -153,6 +154,13 @@ def _host_name(value: str) -> str:
     help="MiB a query process may allocate beyond what it shares with its worker.",
 )
 @click.option(
+    "--request-timeout",
+    type=click.FloatRange(min=0.5),
+    default=None,
+    help="Seconds a client has to send a whole request; a slower one gets 408 "
+    "(default: 10, or $DXKG_REQUEST_TIMEOUT).",
+)
+@click.option(
     "--sparql-endpoint",
     metavar="URL",
     default=None,
@@ -185,6 +193,7 @@ def serve(
     row_limit: int,
     byte_limit: int,
     query_memory_mib: int,
+    request_timeout: float | None,
     sparql_endpoint: str | None,
     public_url: str | None,
     allowed_host_names: tuple[str, ...],
@@ -195,6 +204,7 @@ def serve(
     changes what it answers only once it is restarted.
     """
     from dxkg.web.hosts import allowed_hosts
+    from dxkg.web.serve import client_limits
     from dxkg.web.serve import serve as run_server
     from dxkg.web.settings import EndpointSettings
 
@@ -212,7 +222,12 @@ def serve(
         allowed_hosts=allowed_hosts(host, port, allowed_host_names, public_url),
         public_url=public_url,
     )
-    run_server(release, settings, host=host, port=port, workers=workers, threads=threads)
+    limits = client_limits(settings)
+    if request_timeout is not None:
+        limits = replace(limits, request_timeout=request_timeout)
+    run_server(
+        release, settings, host=host, port=port, workers=workers, threads=threads, limits=limits
+    )
 
 
 @main.command()
