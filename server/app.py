@@ -13,6 +13,7 @@ from dxkg.pipeline.releases import hold
 
 from . import (
     classes,
+    cors,
     downloads,
     editor,
     graphview,
@@ -60,6 +61,7 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     app.config["BASE_IRI"] = report.get("base_iri", DEFAULT_BASE_IRI)
     i18n.install(app)
     security.install(app)
+    cors.install(app)
     app.jinja_env.filters["merge_query"] = pages.merge_query
     app.register_error_handler(HTTPException, pages.error_page)
     app.register_error_handler(ProtocolError, pages.error_page)

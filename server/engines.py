@@ -118,6 +118,7 @@ class RemoteEngine:
                 job.graph_media_type,
                 job.row_limit,
                 job.byte_limit,
+                query=job.query,
             )
         except NotAcceptable:
             raise ProtocolError(

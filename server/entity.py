@@ -62,11 +62,10 @@ def is_iri(text: str) -> bool:
 def description_query(resource: str) -> str:
     """The RDF description of a resource: what it says and what points at it.
 
-    For a named graph, its contents (the row limit of the endpoint applies).
+    (A named graph's document, every triple in it, is read from the release's dump
+    instead: see :func:`.resources.data`.)
     """
     node = iri(resource)
-    if is_graph(resource):
-        return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}"
     return (
         f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }}"
         f" WHERE {{ {{ {node} ?p ?o }} UNION {{ ?s ?q {node} }} }}"

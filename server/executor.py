@@ -92,7 +92,12 @@ def evaluate(store: Store, job: Job) -> Answer | Failure:
         if job.check_only:
             return Answer("text/plain", _kind(result).encode())
         return serialise_capped(
-            result, job.results_media_type, job.graph_media_type, job.row_limit, job.byte_limit
+            result,
+            job.results_media_type,
+            job.graph_media_type,
+            job.row_limit,
+            job.byte_limit,
+            query=job.query,
         )
     except SyntaxError as error:
         if parses_as_update(query, job.base_iri):

@@ -1,4 +1,5 @@
-"""The release's files over HTTP: downloads, the JSON-LD context, the catalogue and VoID.
+"""The release's files over HTTP: downloads, the JSON-LD context, the catalogue and VoID;
+and each named graph's document, read from the dump.
 
 Only files the release lists in its ``SHA256SUMS`` (and that file itself) are
 served, so no path can reach outside ``dist/`` or at a half-written file.
@@ -12,11 +13,16 @@ from pathlib import Path
 from types import MappingProxyType
 
 from flask import Blueprint, Response, abort, current_app, send_file
+from pyoxigraph import NamedNode, RdfFormat, parse, serialize
+
+from .results import GRAPH_FORMATS
 
 blueprint = Blueprint("release", __name__)
 
 #: The checksum file: published beside the files it lists, so downloads can be verified.
 CHECKSUMS = "SHA256SUMS"
+#: The dump the server loads: every quad of the release, one a line (pyoxigraph's N-Quads).
+DUMP = "dxkg.nq"
 
 MEDIA_TYPES = {
     ".gz": "application/gzip",
@@ -77,32 +83,77 @@ def send(name: str) -> Response:
     return send_file(published_path(name), mimetype=media_type(name), conditional=True, etag=True)
 
 
-def _send_shared(name: str) -> Response:
-    """:func:`send`, readable by scripts on any site (a download, not a page)."""
-    response = send(name)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 @blueprint.get("/download/<path:name>")
 def download(name: str) -> Response:
     """A dump, export or metadata file of the release."""
-    return _send_shared(name)
+    return send(name)
 
 
 @blueprint.get("/context.jsonld")
 def jsonld_context() -> Response:
     """The JSON-LD context the JSON-LD dump refers to."""
-    return _send_shared("context.jsonld")
+    return send("context.jsonld")
 
 
 @blueprint.get("/.well-known/void")
 def void() -> Response:
     """The VoID description (RFC 5785 well-known location, as the VoID guide proposes)."""
-    return _send_shared("void.ttl")
+    return send("void.ttl")
 
 
 @blueprint.get("/catalog")
 def catalogue() -> Response:
     """The DCAT-AP catalogue of the release."""
-    return _send_shared("catalog.ttl")
+    return send("catalog.ttl")
+
+
+def graph_document(graph: str, media_type: str) -> bytes:
+    """Every triple of the release's named graph ``graph`` (an IRI), serialised as
+    ``media_type`` (one of :data:`~.results.GRAPH_FORMATS`); empty for a graph the
+    release does not have.
+
+    The triples are read from the published dump, as written there: only the lines of
+    the graph (see :func:`_graph_spans`), which pyoxigraph parses, keeping the quads
+    that are in the graph, and serialises.
+    """
+    dump = published_path(DUMP)
+    with dump.open("rb") as lines:
+        chunks = []
+        for start, end in _graph_spans(dump).get(graph, ()):
+            lines.seek(start)
+            chunks.append(lines.read(end - start))
+    name = NamedNode(graph)
+    quads = parse(b"".join(chunks), format=RdfFormat.N_QUADS)
+    triples = (quad.triple for quad in quads if quad.graph_name == name)
+    return serialize(triples, format=GRAPH_FORMATS[media_type])
+
+
+@cache
+def _graph_spans(dump: Path) -> Mapping[str, tuple[tuple[int, int], ...]]:
+    """Where the lines of each named graph lie in ``dump``: for each graph IRI, the byte
+    spans of its runs of consecutive lines; found once per worker (a release never
+    changes), in one pass that reads the last term of each line.
+
+    A line of N-Quads as pyoxigraph writes it ends with its graph, `` <graph> .``; an IRI
+    holds no space, so the last ``" <"`` starts it. A line of the default graph is taken
+    for the graph its object names, which the parse of :func:`graph_document` then
+    leaves out: a graph's own lines are never missed.
+    """
+    spans: dict[str, list[list[int]]] = {}
+    offset, previous = 0, None
+    with dump.open("rb") as lines:
+        for line in lines:
+            end = offset + len(line)
+            text = line.rstrip()
+            start = text.rfind(b" <")
+            graph = text[start + 2 : -3].decode("utf-8", "replace") if start > 0 else None
+            if graph is not None and text.endswith(b"> ."):
+                runs = spans.setdefault(graph, [])
+                if graph == previous:
+                    runs[-1][1] = end
+                else:
+                    runs.append([offset, end])
+            else:
+                graph = None
+            offset, previous = end, graph
+    return MappingProxyType({graph: tuple(map(tuple, runs)) for graph, runs in spans.items()})

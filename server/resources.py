@@ -10,6 +10,13 @@ names a thing, not a document, so, as DBpedia and Pubby do, it answers
 ``/data/<path>`` without a suffix negotiates directly and says so in
 ``Content-Location``. Unknown IRIs are 404, unsupported types 406, and every
 answer carries ``Vary: Accept`` and ``Link`` headers to the alternates.
+Negotiation reads ``Accept`` with its q-values and whatever parameters its media types
+carry (``text/turtle; charset=utf-8``, JSON-LD's ``profile``), as the endpoint does
+(:func:`~.results.choose`). The CORS headers every answer carries, the 303s included,
+are added by :mod:`.cors`.
+
+A named graph's document is the whole graph, read from the release's dump (see
+:func:`data`); any other resource's description comes from the engine.
 """
 
 from __future__ import annotations
@@ -19,19 +26,15 @@ from urllib.parse import quote, unquote, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, request
 
-from . import entity, graphdata, hosts, pages
+from . import entity, graphdata, hosts, pages, release
+from .results import GRAPH_ALIASES, choose
 
 blueprint = Blueprint("resources", __name__)
 blueprint.after_request(pages.conditional)
 
 HTML = "text/html"
 #: RDF serialisations of a description: suffix → media type (all written by pyoxigraph).
-RDF_SUFFIXES = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
+RDF_SUFFIXES = {suffix: GRAPH_ALIASES[suffix] for suffix in ("ttl", "nt", "jsonld", "rdf")}
 MEDIA_SUFFIXES = {media_type: suffix for suffix, media_type in RDF_SUFFIXES.items()}
 #: The path prefixes under the base IRI that the release mints.
 MINTED = ("id/", "graph/")
@@ -70,12 +73,9 @@ def resource_iri(path: str) -> str:
 
 
 def best_type() -> str | None:
-    """HTML or an RDF media type by ``Accept`` (werkzeug's q-value parser); HTML if unsaid."""
-    offered = [HTML, *MEDIA_SUFFIXES]
-    accept = request.accept_mimetypes
-    if not accept or accept.best in ("*/*", None):
-        return HTML
-    return accept.best_match(offered)
+    """HTML or an RDF media type by ``Accept`` (q-values, media-type parameters: see
+    :func:`~.results.choose`); HTML if unsaid; None if nothing offered is acceptable."""
+    return choose([HTML, *MEDIA_SUFFIXES], request.headers.get("Accept"))
 
 
 def as_uri(path: str) -> str:
@@ -143,7 +143,23 @@ def page(path: str) -> Response:
 
 @blueprint.get("/data/<path:path>")
 def data(path: str) -> Response:
-    """The RDF description of a resource, by suffix or else by ``Accept``."""
+    """The RDF description of a resource, by suffix or else by ``Accept``.
+
+    A named graph's document holds every triple of the graph, however many: a
+    linked-data client that dereferences a graph's IRI gets the graph, not a part of it
+    (the endpoint's row limit once cut ``graph/source/003_…``, 13,333 triples, at
+    10,000). It is read from the release's N-Quads dump (:func:`.release.graph_document`)
+    rather than paged (``Link: rel="next"`` and hydra or VoID paging terms), because:
+
+    * the graph is the unit of publication here (one per source document), bounded by
+      the release, and the dumps already serve it whole for download: a few MB at most;
+    * a client that does not follow paging (rdflib's ``Graph.parse``, a ``fetch``)
+      would still get a part of the graph and be told only in the data;
+    * the dump is the release as published: the terms come as written
+      (``"72"^^xsd:positiveInteger``, where a store answers ``xsd:integer``), the same
+      whichever engine serves the endpoint, and no store's own row cap (Virtuoso's
+      10,000) can cut the document.
+    """
     path = requested_path("/data/")
     stem, _, suffix = path.rpartition(".")
     if suffix in RDF_SUFFIXES and stem.startswith(MINTED):
@@ -156,13 +172,15 @@ def data(path: str) -> Response:
     _require_known(iri)
     if media_type is None:
         return not_acceptable()
-    answer = graphdata.construct(entity.description_query(iri), media_type)
-    response = Response(answer.body, mimetype=answer.media_type)
+    if entity.is_graph(iri):
+        response = Response(release.graph_document(iri, media_type), mimetype=media_type)
+    else:
+        answer = graphdata.construct(entity.description_query(iri), media_type)
+        response = Response(answer.body, mimetype=answer.media_type)
+        if answer.truncated:
+            response.headers["Result-Truncated"] = "true"
     response.headers["Link"] = alternates(path)
-    response.headers["Access-Control-Allow-Origin"] = "*"
     if negotiated:
         response.vary.add("Accept")
         response.headers["Content-Location"] = f"/data/{as_uri(path)}.{MEDIA_SUFFIXES[media_type]}"
-    if answer.truncated:
-        response.headers["Result-Truncated"] = "true"
     return response

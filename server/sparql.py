@@ -3,62 +3,63 @@
 The endpoint reads the operation (GET, urlencoded POST or direct POST), refuses
 what the protocol lets it refuse without reading the query (an ``update`` parameter,
 an update media type, bodies too large), bounds how deep the query nests, negotiates
-the output format for each kind of result, and hands a :class:`~.executor.Job` to the
-engine. Everything that depends on what the query says (query or update, its
-dataset, SERVICE) is decided by the engine that runs it, in its confined process,
-under the time, memory, row and byte limits. Answers say in headers how many rows
-they hold and whether a limit cut them.
+the output format for each kind of result (:func:`negotiate`), and hands a
+:class:`~.executor.Job` to the engine. Everything that depends on what the query says
+(query or update, its dataset, SERVICE; whether it is an ASK, where that matters to the
+format) is decided by the engine that runs it, in its confined process, under the
+time, memory, row and byte limits. Answers say in headers how many rows they hold and
+whether a limit cut them.
 
 It is the server's hot path, so :func:`mount` puts it in front of Flask, and it
 answers with plain WSGI: Flask's request context, routing and hooks, and werkzeug's
 response objects, cost more per request than evaluating a lookup. Requests are
 still read by werkzeug, with its limits; what Flask's hooks give every answer (the
-security headers) is added here.
+security and CORS headers) is added here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 from flask import Flask
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
-from werkzeug.datastructures import MIMEAccept, MultiDict
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import get_input_stream
 
+from . import cors
 from .complexity import check_complexity
 from .engines import Engine
 from .errors import ProtocolError
 from .executor import READ_ONLY, Job
-from .results import FORMAT_ALIASES, GRAPH_FORMATS, RESULTS_FORMATS, Answer
+from .results import (
+    GRAPH_ALIASES,
+    GRAPH_FORMATS,
+    NO_BOOLEAN,
+    RESULTS_ALIASES,
+    RESULTS_FORMATS,
+    Answer,
+    choose,
+    requested_format,
+)
 from .security import add_security_headers
 from .settings import EndpointSettings
 
 #: Where the endpoint answers.
 PATH = "/sparql"
-#: Response headers about the row limit, readable by scripts in browsers too.
-ROW_HEADERS = (
-    "Result-Rows",
-    "Result-Row-Limit",
-    "Result-Byte-Limit",
-    "Result-Truncated",
-    "Result-Truncated-By",
-    "X-SPARQL-MaxRows",
-)
-CORS_HEADERS = (
-    ("Access-Control-Allow-Origin", "*"),
-    ("Access-Control-Allow-Headers", "Accept, Content-Type"),
-    ("Access-Control-Expose-Headers", ", ".join(ROW_HEADERS)),
-)
 #: What an ``OPTIONS`` request (a CORS preflight) and a 405 are told, as Flask's routing did.
 ALLOW = ("Allow", "GET, HEAD, OPTIONS, POST")
 VARY = ("Vary", "Accept")
+#: The parameters that name the output format, read in this order: dxkg's and Virtuoso's
+#: ``format``, Fuseki's ``output`` and ``results`` (SPARQLWrapper sends all three).
+FORMAT_PARAMETERS = ("format", "output", "results")
 
 
 def mount(app: Flask) -> None:
@@ -89,12 +90,25 @@ class Reply(NamedTuple):
 
 
 class Operation(NamedTuple):
-    """A protocol request: the query, its dataset, and the ``format`` asked for."""
+    """A protocol request: the query, its dataset, and the ``format`` values given, in order
+    (see :data:`FORMAT_PARAMETERS`)."""
 
     query: str
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
-    format: str | None
+    format: tuple[str, ...]
+
+
+class Negotiated(NamedTuple):
+    """The media types to answer in, by the kind of result; None where nothing fits."""
+
+    #: For solutions (SELECT).
+    solutions: str | None
+    #: For a boolean (ASK): the same, unless that is CSV or TSV, which define no boolean
+    #: (then the best other results type the client accepts, or None).
+    boolean: str | None
+    #: For a graph (CONSTRUCT, DESCRIBE).
+    graph: str | None
 
 
 class SparqlEndpoint:
@@ -118,7 +132,7 @@ class SparqlEndpoint:
             ("Content-Type", get_content_type(reply.media_type, "utf-8")),
             ("Content-Length", str(len(reply.body))),
             *reply.headers,
-            *CORS_HEADERS,
+            *cors.HEADERS,
             *_security_headers(reply.media_type),
         ]
         start_response(f"{reply.status} {HTTP_STATUS_CODES[reply.status].upper()}", headers)
@@ -127,20 +141,21 @@ class SparqlEndpoint:
     def respond(self, request: Request) -> Reply:
         """The answer to a protocol request, or a ProtocolError."""
         if request.method == "OPTIONS":  # a CORS preflight
-            return Reply(200, "text/plain", b"", (ALLOW,))
+            asked = request.headers.get("Access-Control-Request-Headers")
+            return Reply(200, "text/plain", b"", (ALLOW, *cors.preflight_headers(asked, ALLOW[1])))
         if request.method not in ("GET", "HEAD", "POST"):
             return _plain(405, f"{request.method} is not a SPARQL protocol operation", (ALLOW,))
         if request.method != "POST" and not request.args:
             return self.service_description(request)
         operation = read_request(request, self.settings.max_request_bytes)
-        results_media_type, graph_media_type = negotiate(request, operation.format)
+        negotiated = negotiate(request, operation.format)
         job = Job(
             query=operation.query,
             base_iri=endpoint_url(request),
             default_graphs=operation.default_graphs,
             named_graphs=operation.named_graphs,
-            results_media_type=results_media_type,
-            graph_media_type=graph_media_type,
+            results_media_type=negotiated.solutions,
+            graph_media_type=negotiated.graph,
             row_limit=self.settings.row_limit,
             byte_limit=self.settings.byte_limit,
             from_client=True,
@@ -152,13 +167,21 @@ class SparqlEndpoint:
             # engine, which alone reads the text, says which it is (in its process).
             self.engine.check(job, self.settings.query_timeout)
             raise
+        # CSV or TSV was chosen, which an ASK cannot be written in, and the client accepts
+        # another results format: the engine, which alone reads the query, says whether
+        # it is an ASK (which is answered 406 where nothing else fits).
+        if (
+            negotiated.boolean not in (None, negotiated.solutions)
+            and self.engine.check(job, self.settings.query_timeout) == "boolean"
+        ):
+            job = replace(job, results_media_type=negotiated.boolean)
         answer = self.engine.run(job, self.settings.query_timeout)
         return answer_reply(answer, self.settings)
 
     def service_description(self, request: Request) -> Reply:
         """The endpoint, its languages and formats, and its dataset, in the RDF format
         asked for (SPARQL 1.1 Service Description)."""
-        _, media_type = negotiate(request, None)
+        media_type = negotiate(request, ()).graph
         if media_type is None:
             raise ProtocolError(
                 406, f"the service description is offered as {', '.join(GRAPH_FORMATS)}"
@@ -218,12 +241,19 @@ def read_request(request: Request, max_bytes: int) -> Operation:
         raise ProtocolError(400, "missing 'query' parameter")
     if len(queries) > 1:
         raise ProtocolError(400, "more than one 'query' parameter")
+    sources = (request.args,) if params is request.args else (request.args, params)
     return Operation(
         # A byte-order mark is the encoding's, not the query's (else: "expected CONSTRUCT").
         queries[0].removeprefix("\ufeff"),
         tuple(params.getlist("default-graph-uri")),
         tuple(params.getlist("named-graph-uri")),
-        request.args.get("format", params.get("format")),
+        tuple(
+            value
+            for name in FORMAT_PARAMETERS
+            for source in sources
+            for value in source.getlist(name)
+            if value.strip()  # SPARQLWrapper sends an empty one beside some
+        ),
     )
 
 
@@ -281,29 +311,39 @@ def _endpoint_url(scheme: str, host: str | None, server: str, port: str, script_
     return Request(environ).base_url
 
 
-def negotiate(request: Request, requested: str | None) -> tuple[str | None, str | None]:
-    """The media types to answer in: for solutions or a boolean, and for a graph; None
-    where nothing fits. ``requested`` (the ``format`` parameter) overrides ``Accept``."""
-    return _negotiate(request.environ.get("HTTP_ACCEPT", ""), requested)
+def negotiate(request: Request, requested: tuple[str, ...]) -> Negotiated:
+    """The media types to answer in, by the kind of result (see :class:`Negotiated`).
+
+    ``requested`` (the ``format`` values) overrides ``Accept``: the first value that
+    names a format of the kind (:data:`~.results.RESULTS_ALIASES` for solutions and
+    booleans, :data:`~.results.GRAPH_ALIASES` for graphs) is chosen, so ``format=xml``
+    is SPARQL XML for a SELECT and RDF/XML for a CONSTRUCT, and a kind none names gets
+    nothing (406). Else ``Accept`` decides, with its q-values and whatever parameters
+    its media types carry (:func:`~.results.acceptable`).
+    """
+    return _negotiate(request.environ.get("HTTP_ACCEPT"), requested)
 
 
 @lru_cache(maxsize=256)
-def _negotiate(accept: str, requested: str | None) -> tuple[str | None, str | None]:
+def _negotiate(accept: str | None, requested: tuple[str, ...]) -> Negotiated:
     # Cached: clients send the same few headers, and werkzeug's q-value parser costs
     # more than the rest of a request's handling here.
-    return _choose(RESULTS_FORMATS, accept, requested), _choose(GRAPH_FORMATS, accept, requested)
-
-
-def _choose(formats: dict, accept: str, requested: str | None) -> str | None:
-    """The media type of ``formats`` to answer in (werkzeug's q-value parser), or None
-    if none fits; an unknown ``format`` fits nothing."""
     if requested:
-        media_type = FORMAT_ALIASES.get(requested, requested)
-        return media_type if media_type in formats else None
-    accepted = parse_accept_header(accept, MIMEAccept)
-    if not accepted or accepted.best in ("*/*", None):
-        return next(iter(formats))
-    return accepted.best_match(list(formats))
+        solutions = requested_format(RESULTS_ALIASES, requested)
+        boolean = requested_format(_BOOLEAN_ALIASES, requested)
+        graph = requested_format(GRAPH_ALIASES, requested)
+    else:
+        solutions = choose(RESULTS_FORMATS, accept)
+        boolean = choose(_BOOLEAN_FORMATS, accept)
+        graph = choose(GRAPH_FORMATS, accept)
+    return Negotiated(solutions, solutions if solutions not in NO_BOOLEAN else boolean, graph)
+
+
+# The results formats, and the names of results formats, that can hold a boolean.
+_BOOLEAN_FORMATS = [media_type for media_type in RESULTS_FORMATS if media_type not in NO_BOOLEAN]
+_BOOLEAN_ALIASES = {
+    name: type_ for name, type_ in RESULTS_ALIASES.items() if type_ in _BOOLEAN_FORMATS
+}
 
 
 def _plain(status: int, message: str, headers: tuple[tuple[str, str], ...] = ()) -> Reply:

@@ -20,8 +20,8 @@ thread of the server. This worker reads requests in its event loop instead:
   for the whole call; ``sendfile`` waits at most that long for each chunk);
 - connections are closed in the event loop too, lingering without blocking for what a
   client still sends (RFC 9112 section 9.6), where gunicorn would block its loop;
-- gunicorn's own error answers (400, 414, 431, ...) carry the security headers of every
-  other answer (``security.py``).
+- gunicorn's own error answers (400, 414, 431, ...) carry the security and CORS headers
+  of every other answer (``security.py``, ``cors.py``).
 
 It serves plain HTTP/1.x only, as ``dxkg serve`` configures it: no TLS, no HTTP/2.
 gunicorn's parser still parses every request; the event loop only finds where a request
@@ -47,6 +47,7 @@ from gunicorn.http.message import DEFAULT_MAX_HEADERFIELD_SIZE, MAX_HEADERS, MAX
 from gunicorn.http.unreader import Unreader
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from . import cors
 from .security import add_security_headers
 
 #: Seconds a client has to send a whole request (head and body). Generous for any real
@@ -329,8 +330,9 @@ class BufferedRequest(Unreader):
 
 
 def _security_header_lines(media_type: str) -> bytes:
-    """The security headers ``security.py`` gives an answer of ``media_type``, as lines."""
-    response = add_security_headers(Response(mimetype=media_type))
+    """The security headers ``security.py`` gives an answer of ``media_type``, and the
+    CORS headers of every answer (``cors.py``), as lines."""
+    response = add_security_headers(Response(mimetype=media_type, headers=cors.HEADERS))
     skip = {"content-type", "content-length"}
     return b"".join(
         f"{name}: {value}\r\n".encode("latin-1")

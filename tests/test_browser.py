@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from browser import release_with
 from conftest import ENGINE_MODES
@@ -213,3 +215,90 @@ def test_the_network_drawing_filters_by_prefecture_technology_and_weight(
     page.locator("#network-nodes").get_by_role("link", name="サイボウズ株式会社").click()
     expect(page).to_have_url(re.compile("/page/id/org/"))
     expect(page.get_by_role("heading", name="ネットワーク指標")).to_be_visible()
+
+
+class _ElsewherePage(BaseHTTPRequestHandler):
+    """A web application's page: any path is an empty HTML page."""
+
+    def do_GET(self) -> None:
+        body = b"<!doctype html><title>elsewhere</title><p>another origin</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        """Quiet: the test reports what matters."""
+
+
+@pytest.fixture(scope="module")
+def other_origin() -> Iterator[str]:
+    """A second web server, on another port of 127.0.0.1: a page served from it is on
+    another origin than dxkg's, as a web application using dxkg's data would be."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ElsewherePage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+#: What the page on the other origin runs: it dereferences a case's IRI asking for
+#: Turtle (the browser follows the 303 itself) and POSTs a query to the endpoint (a
+#: preflighted request: application/sparql-query is not a simple content type).
+CROSS_ORIGIN_SCRIPT = """async ([dxkg, path, query]) => {
+    const thing = await fetch(dxkg + path, {headers: {Accept: "text/turtle"}});
+    const answer = await fetch(dxkg + "/sparql", {
+        method: "POST",
+        headers: {
+            "Content-Type": "application/sparql-query",
+            Accept: "application/sparql-results+json",
+        },
+        body: query,
+    });
+    return {
+        origin: window.location.origin,
+        status: thing.status,
+        redirected: thing.redirected,
+        url: thing.url,
+        type: thing.headers.get("Content-Type"),
+        link: thing.headers.get("Link"),
+        turtle: await thing.text(),
+        queryStatus: answer.status,
+        rows: answer.headers.get("Result-Rows"),
+        results: await answer.json(),
+    };
+}"""
+
+
+def test_a_page_on_another_origin_dereferences_an_iri_and_queries(
+    page: Page, server: str, other_origin: str
+):
+    """A web application elsewhere reads dxkg's data as a linked-data client: the 303
+    and the document both carry CORS headers, and the endpoint answers a preflighted POST."""
+    page.goto(other_origin + "/")
+    base = "https://dxkg.example.org/"
+    case = base + "id/case/v2-3-19"
+    query = (
+        f"SELECT ?label WHERE {{ <{case}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"
+    )
+
+    got = page.evaluate(CROSS_ORIGIN_SCRIPT, [server, "/id/case/v2-3-19", query])
+
+    assert got["origin"] == other_origin != server
+    assert got["status"] == 200 and got["redirected"]
+    assert got["url"] == server + "/data/id/case/v2-3-19.ttl"
+    assert got["type"].startswith("text/turtle")
+    assert "/page/id/case/v2-3-19" in got["link"]  # an exposed header
+    described = {quad.triple for quad in parse(got["turtle"].encode(), format=RdfFormat.TURTLE)}
+    types = {
+        t.object.value
+        for t in described
+        if t.subject == NamedNode(case) and t.predicate.value.endswith("#type")
+    }
+    assert base + "ontology#CaseStudy" in types
+    assert got["queryStatus"] == 200 and got["rows"] == "1"
+    (binding,) = got["results"]["results"]["bindings"]
+    assert binding["label"]["value"].startswith("RPA・AI-OCRにより100業務")
