@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 
 from .corpus import SourceDocument
+from .publish import JSONLD_CONTEXT
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -55,6 +56,9 @@ STANDARDS = {
     ".cyjs": "https://js.cytoscape.org/#notation/elements-json",
 }
 NETWORK_FOLDER = "network/"
+#: Files of the release that are no form of the data: the build report is about the build,
+#: and the JSON-LD context holds no triple (it is what ``dxkg.jsonld`` is compacted with).
+NOT_DISTRIBUTIONS = frozenset({"build-report.json", JSONLD_CONTEXT})
 #: The media types VoID lists as ``void:dataDump`` (the RDF files, not the tables and networks).
 RDF_TYPES = frozenset(
     ("application/trig", "application/n-quads", "application/n-triples", "text/turtle",
@@ -92,7 +96,7 @@ def write_metadata(
         if path.is_file()
         and any(path.name.endswith(ext) for ext in FORMATS)
         and path.parent.name != "ontology"
-        and path.name != "build-report.json"  # about the build, not a form of the data
+        and path.name not in NOT_DISTRIBUTIONS
     )
     release = Release(folder, base_iri, files)
     _write_turtle(void_graph(settings, release, store), folder / VOID_FILE)
@@ -330,6 +334,7 @@ def void_graph(settings: dict, release: Release, store: Store) -> Graph:
     graph.bind("void", VOID)
     graph.bind("dct", DCTERMS)
     dataset = URIRef(base + "dataset")
+    space = base + "id/"
     add = graph.add
     add((dataset, RDF.type, VOID.Dataset))
     _texts(graph, dataset, DCTERMS.title, settings["dataset"], "title")
@@ -341,7 +346,19 @@ def void_graph(settings: dict, release: Release, store: Store) -> Graph:
             _count(store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"),
         )
     )
-    add((dataset, VOID.entities, _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c }")))
+    # the entities are the things minted in void:uriSpace that the dataset describes
+    # (not the ontology's terms, the concept schemes' outside IRIs or the graphs)
+    add(
+        (
+            dataset,
+            VOID.entities,
+            _count(
+                store,
+                "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o "
+                f"FILTER (isIRI(?s) && STRSTARTS(STR(?s), '{space}')) }}",
+            ),
+        )
+    )
     add(
         (
             dataset,
@@ -351,7 +368,7 @@ def void_graph(settings: dict, release: Release, store: Store) -> Graph:
     )
     add((dataset, VOID.properties, _count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }")))
     add((dataset, VOID.classes, _count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }")))
-    add((dataset, VOID.uriSpace, Literal(base + "id/")))
+    add((dataset, VOID.uriSpace, Literal(space)))
     add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
     add((dataset, VOID.rootResource, URIRef(base + "id/survey2020")))
     for example in ("id/case/v4-1-4", "id/municipality/070009", "id/org/東日本電信電話"):
@@ -359,8 +376,12 @@ def void_graph(settings: dict, release: Release, store: Store) -> Graph:
     for path in release.files:
         if _media_type(path) in RDF_TYPES:
             add((dataset, VOID.dataDump, URIRef(release.url(path))))
+    # a class partition's entities too: those in void:uriSpace (so the ontology's own
+    # terms, owl:Class and the like, make no partition)
     for row in _rows(
-        store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c } GROUP BY ?c ORDER BY ?c"
+        store,
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c "
+        f"FILTER (isIRI(?s) && STRSTARTS(STR(?s), '{space}')) }} GROUP BY ?c ORDER BY ?c",
     ):
         partition = URIRef(f"{base}dataset/class/{_slug(row[0])}")
         add((dataset, VOID.classPartition, partition))

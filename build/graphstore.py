@@ -16,10 +16,10 @@ by the union of the release's graphs, as dxkg's embedded store holds it: then th
 store's own dataset rules give a query without ``FROM`` the whole release, and
 ``FROM`` selects graphs (Oxigraph's ``--union-default-graph`` ignores ``FROM``).
 
-Stores keep values, not always the datatype IRI they were given: Oxigraph (and
-so dxkg's embedded store) and Virtuoso keep ``"5"^^xsd:positiveInteger`` as
-``"5"^^xsd:integer``. Comparisons therefore read every literal of a type derived
-from xsd:integer as an xsd:integer of the same value.
+Stores keep values, not lexical forms (Oxigraph and Virtuoso give back
+``"5"^^xsd:positiveInteger`` as ``"5"^^xsd:integer``); the release holds only literals
+that Oxigraph gives back unchanged (:mod:`.storeforms`), so a graph read back from the
+store compares equal to the dump term for term, blank nodes aside.
 """
 
 from __future__ import annotations
@@ -34,8 +34,6 @@ from pyoxigraph import (
     CanonicalizationAlgorithm,
     Dataset,
     DefaultGraph,
-    Literal,
-    NamedNode,
     Quad,
     RdfFormat,
     Triple,
@@ -46,26 +44,6 @@ from pyoxigraph import (
 N_TRIPLES = "application/n-triples"
 #: The name the store's default graph goes by in the plans (the protocol's ``?default``).
 DEFAULT_GRAPH = "default"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-#: The XSD types derived from xsd:integer, which stores keep as xsd:integer.
-INTEGER_TYPES = frozenset(
-    XSD + name
-    for name in [
-        "integer",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    ]
-)
 
 
 class GraphStoreError(Exception):
@@ -160,18 +138,11 @@ def release_graphs(dump: Path, union_default: bool = False) -> dict[str, list[Tr
 
 
 def canonical_lines(triples: list[Triple]) -> set[str]:
-    """N-Triples lines with blank nodes renamed by RDFC-1.0 and integers as xsd:integer,
-    so that a graph and the same graph read back from a store compare equal."""
-    dataset = Dataset(Quad(t.subject, t.predicate, as_stored(t.object)) for t in triples)
+    """N-Triples lines with blank nodes renamed by RDFC-1.0, so that a graph and the same
+    graph read back from a store compare equal."""
+    dataset = Dataset(Quad(t.subject, t.predicate, t.object) for t in triples)
     dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
     return {str(quad.triple) for quad in dataset}
-
-
-def as_stored(term):
-    """``term`` as stores keep it: an integer-derived literal becomes an xsd:integer."""
-    if isinstance(term, Literal) and term.datatype.value in INTEGER_TYPES:
-        return Literal(str(int(term.value)), datatype=NamedNode(XSD + "integer"))
-    return term
 
 
 def plan(store: GraphStore, graphs: dict[str, list[Triple]]) -> list[GraphChange]:

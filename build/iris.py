@@ -7,6 +7,9 @@ Everything is minted under the default base; publication rebases it.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from dxkg.config import DEFAULT_BASE_IRI
 
 ID = DEFAULT_BASE_IRI + "id/"
@@ -97,3 +100,17 @@ def department(code: str, key: str) -> str:
 def technology_tag(record: str, notation: str) -> str:
     """The evidence that a record uses a technology."""
     return f"{record}/technology/{notation}"
+
+
+#: The ASCII characters no URI (nor IRI) may contain as they are: controls, space, <>"{}|\^`.
+_NOT_IN_URIS = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+
+def uri(printed: str) -> str:
+    """A URL as printed, as an ``xsd:anyURI`` holds it: a space, or any other ASCII
+    character that no URI contains, percent-encoded; everything else (``%`` sequences,
+    non-ASCII letters, which an IRI holds) as printed.
+
+    ``https://host/a b.html`` → ``https://host/a%20b.html``.
+    """
+    return _NOT_IN_URIS.sub(lambda match: quote(match.group()), printed.strip())

@@ -39,10 +39,11 @@ from .publish import NQUADS, write_checksums, write_dumps
 from .records import Anomaly, LinkedSurvey, SurveyExtract
 from .searchindex import write_search_index
 from .sourcetext import read_source_lines
+from .storeforms import describe, rewritten_literals
 from .survey import DOCUMENT_ID as SURVEY_DOCUMENT
 from .survey import extract_survey
 from .typos import load_suspected_typos, scan_document
-from .validate import ValidationReport, load_shapes, validate_graph
+from .validate import ValidationReport, load_report_shapes, load_shapes, validate_graph
 
 SCHEMES_FILE = "schemes/survey-codes.ttl"
 # Every SKOS concept scheme of the vocabulary, published in the "schemes" graph.
@@ -194,13 +195,38 @@ def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Graph]:
     return graphs
 
 
-def validate_stage(graphs: dict[str, Graph], paths: Paths) -> ValidationReport:
-    """Validate the data graphs (with the schemes they link to) against ``shapes/``."""
+def _data_graph(graphs: dict[str, Graph]) -> Graph:
+    """The data graphs with the schemes they link to (the ontology is given apart)."""
     data = Graph()
     for name, graph in graphs.items():
         if name != "ontology":
             data += graph
-    return validate_graph(data, load_shapes(paths.shapes), graphs["ontology"])
+    return data
+
+
+def validate_stage(graphs: dict[str, Graph], paths: Paths) -> ValidationReport:
+    """Validate the data graphs (with the schemes they link to) against ``shapes/``."""
+    return validate_graph(_data_graph(graphs), load_shapes(paths.shapes), graphs["ontology"])
+
+
+def check_stage(graphs: dict[str, Graph], paths: Paths) -> ValidationReport:
+    """The build report's checks: the data graphs against ``shapes/report/``."""
+    shapes = load_report_shapes(paths.shapes)
+    if not len(shapes):
+        return ValidationReport()
+    return validate_graph(_data_graph(graphs), shapes, graphs["ontology"])
+
+
+def check_store_forms(graphs: dict[str, Graph]) -> None:
+    """Stop the build on any literal that a SPARQL store would give back in another form
+    (see :mod:`.storeforms`): the release publishes what its clients receive."""
+    rewritten = rewritten_literals(graphs.values())
+    if rewritten:
+        raise BuildError(
+            f"{len(rewritten)} literals would read otherwise from a SPARQL store than the "
+            "dumps state them; state the form the store returns (mappings/*.context.jsonld, "
+            "ontology/):\n" + describe(rewritten)
+        )
 
 
 def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE_IRI) -> dict:
@@ -237,12 +263,14 @@ def build_from_extracts(
     with timer.stage("map"):
         graphs = map_stage(linked, paths, work)
     with timer.stage("validate"):
+        check_store_forms(graphs)
         validation = validate_stage(graphs, paths)
         if not validation.conforms:
             raise BuildError("the graph does not conform to the shapes\n" + validation.summary())
+        checks = check_stage(graphs, paths)
     with timer.stage("publish"), releases.staging_folder(paths.dist) as staging:
         build_report = write_release(
-            staging, graphs, extracted, linked, documents, validation, paths, base_iri
+            staging, graphs, extracted, linked, documents, validation, checks, paths, base_iri
         )
         try:
             releases.publish(staging, paths.dist)
@@ -259,11 +287,14 @@ def write_release(
     linked: Path,
     documents: dict[str, SourceDocument],
     validation: ValidationReport,
+    checks: ValidationReport,
     paths: Paths,
     base_iri: str,
 ) -> dict:
     """Write every file of the release into ``out`` (dumps, CSV, search index, networks,
-    catalogue, documentation, build report, checksums); return the build report."""
+    catalogue, documentation, build report, checksums); return the build report.
+
+    ``validation`` is the data's against ``shapes/``, ``checks`` the report's own."""
     triples = write_dumps(graphs, out, base_iri)
     release = Store()  # the release as published: CSV, search, networks and VoID read it
     release.bulk_load(path=str(out / NQUADS), format=RdfFormat.N_QUADS)
@@ -281,6 +312,7 @@ def write_release(
         LinkedEntities.model_validate_json((linked / "entities.json").read_text("utf-8")),
         [Anomaly(**a) for a in json.loads((extracted / TYPOS_FILE).read_text("utf-8"))],
         validation,
+        checks,
         triples,
         csv_rows,
     )

@@ -1,4 +1,5 @@
-"""The build report: counts checked against what the documents state, anomalies, SHACL results."""
+"""The build report: counts checked against what the documents state, anomalies, SHACL
+results (none: the release conforms) and the report's own checks (``shapes/report/``)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def build_report(
     entities: LinkedEntities,
     typos: list[Anomaly],
     validation: ValidationReport,
+    checks: ValidationReport,
     triples: dict[str, int],
     csv_rows: dict[str, int],
 ) -> dict:
@@ -69,12 +71,20 @@ def build_report(
             "counts": dict(sorted(Counter(a.kind for a in anomalies).items())),
             "items": [a.model_dump() for a in anomalies],
         },
-        "shacl": {
-            "counts": validation.counts(),
+        # The data against shapes/: a build that gets here conforms, with no result at all.
+        "shacl": {"conforms": validation.conforms, "counts": validation.counts()},
+        # What shapes/report/ finds: worth telling, not a reason to call the data wrong.
+        "checks": {
+            "counts": checks.counts(),
             "warnings": [
                 {"focus": f.focus, "path": f.path, "message": f.message}
-                for f in validation.findings
+                for f in checks.findings
                 if f.severity == "Warning"
+            ],
+            "info": [
+                {"focus": f.focus, "path": f.path, "message": f.message}
+                for f in checks.findings
+                if f.severity == "Info"
             ],
         },
         "triples": {**triples, "total": sum(triples.values())},
@@ -195,8 +205,21 @@ def to_markdown(report: dict) -> str:
         f"| {a['kind']} | {a['document']} | {a['line']} | {a['detail'].replace('|', '¦')} |"
         for a in report["anomalies"]["items"]
     ]
-    out += ["", "## SHACL", "", f"Results by severity: {report['shacl']['counts']}", ""]
-    out += [f"- Warning: <{w['focus']}> {w['message']}" for w in report["shacl"]["warnings"]]
+    out += ["", "## SHACL", ""]
+    out += [
+        "The data conforms to `shapes/dxkg.shapes.ttl`: no result."
+        if report["shacl"]["conforms"]
+        else f"Results by severity: {report['shacl']['counts']}"
+    ]
+    checks = report["checks"]
+    out += ["", "## Checks (`shapes/report/`)", ""]
+    out += ["Worth telling, not part of the shapes the data conforms to.", ""]
+    out += [f"Results by severity: {checks['counts'] or 'none'}", ""]
+    out += [f"- Warning: <{w['focus']}> {w['message']}" for w in checks["warnings"]]
+    out += [
+        f"- Info: {message} ({count})"
+        for message, count in sorted(Counter(i["message"] for i in checks["info"]).items())
+    ]
     out += ["", "## Triples per graph", ""]
     out += [f"- {name}: {count}" for name, count in report["triples"].items()]
     out += ["", "## CSV exports (rows)", ""]

@@ -107,7 +107,14 @@ class RemoteEngine:
     def run(self, job: Job, timeout: float) -> Answer:
         """Check ``job`` here, send it to the remote endpoint, and serialise its answer here."""
         started = time.monotonic()
-        kind = self.check(job, timeout)
+        kind, *unknown_functions = _reading(self._checkers.get(), job, timeout)
+        if unknown_functions:
+            # dxkg binds them to "no value" in its own engine; a remote store fails the query.
+            raise ProtocolError(
+                400,
+                "the remote store cannot evaluate a call of a function its engine does not "
+                f"know: <{unknown_functions[0]}>",
+            )
         if job.from_client and _SERVICE.search(decode_escapes(job.query)):
             raise ProtocolError(403, REMOTE_SERVICE_REFUSED)
         media_type, body, remote_cap = self._fetch(job, kind, started + timeout, timeout)
@@ -177,7 +184,13 @@ class RemoteEngine:
 
 
 def _check(process: QueryProcess, job: Job, timeout: float) -> str:
-    return process.run(replace(job, check_only=True), timeout).body.decode()
+    return _reading(process, job, timeout)[0]
+
+
+def _reading(process: QueryProcess, job: Job, timeout: float) -> list[str]:
+    """What the engine reads in ``job``'s query: the kind of result it gives, then the
+    functions it calls that the engine does not know (see ``Job.check_only``)."""
+    return process.run(replace(job, check_only=True), timeout).body.decode().split("\n")
 
 
 class _ProcessPerThread:

@@ -75,7 +75,8 @@ class Job:
     #: The query comes from a client of the protocol endpoint, not from dxkg's pages.
     from_client: bool = False
     #: Only read the query, on an empty store, and answer the kind of result it gives
-    #: (``solutions``, ``boolean`` or ``graph``): for the queries of a remote store.
+    #: (``solutions``, ``boolean`` or ``graph``), then the IRIs of the functions it calls
+    #: that the engine does not know, a line each: for the queries of a remote store.
     check_only: bool = False
 
 
@@ -87,10 +88,13 @@ def evaluate(store: Store, job: Job) -> Answer | Failure:
         # Raised here it would end the query process, and the worker answer 500.
         return Failure(400, f"a graph of the dataset is not an IRI: {error}")
     query = job.query
+    unknown: dict[NamedNode, object] = {}
     try:
-        result = _query(Store() if job.check_only else store, query, job.base_iri, dataset)
+        target = Store() if job.check_only else store
+        result = _query(target, query, job.base_iri, dataset, unknown)
         if job.check_only:
-            return Answer("text/plain", _kind(result).encode())
+            reading = [_kind(result), *(function.value for function in unknown)]
+            return Answer("text/plain", "\n".join(reading).encode())
         return serialise_capped(
             result,
             job.results_media_type,
@@ -123,12 +127,12 @@ def evaluate(store: Store, job: Job) -> Answer | Failure:
         return Failure(400, f"the query engine failed on this query: {_one_line(error)}")
 
 
-def _query(store: Store, query: str, base_iri: str | None, dataset: dict):
+def _query(store: Store, query: str, base_iri: str | None, dataset: dict, unknown: dict):
     """``store.query`` with SPARQL's rule for functions the engine does not know: a call
     of one is an error, which leaves its variable unbound (SPARQL 1.1, 17.3), where
     Oxigraph refuses the query. The engine names each such function as it plans the
-    query; at most :data:`MAX_UNKNOWN_FUNCTIONS` of them are bound to "no value"."""
-    unknown: dict[NamedNode, object] = {}
+    query; at most :data:`MAX_UNKNOWN_FUNCTIONS` of them are bound to "no value", and
+    added to ``unknown``."""
     while True:
         try:
             return store.query(query, base_iri=base_iri, custom_functions=unknown, **dataset)
@@ -225,7 +229,7 @@ class QueryProcess:
                 )
             try:
                 outcome = connection.recv()
-            except EOFError:
+            except (EOFError, OSError):  # its end closed, or reset with the job unread
                 raise self._died(timeout) from None
         if isinstance(outcome, Failure):
             raise ProtocolError(outcome.status, outcome.message)

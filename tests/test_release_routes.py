@@ -20,6 +20,10 @@ def test_get_without_query_describes_the_service(server):
     service = graph.value(None, RDF.type, URIRef(SD + "Service"))
     assert graph.value(service, URIRef(SD + "endpoint")) == URIRef(server + "/sparql")
     assert (service, URIRef(SD + "supportedLanguage"), URIRef(SD + "SPARQL11Query")) in graph
+    formats = set(graph.objects(service, URIRef(SD + "resultFormat")))
+    # W3C's format IRIs (https://www.w3.org/ns/formats/), JSON-LD's included
+    assert URIRef("http://www.w3.org/ns/formats/JSON-LD") in formats
+    assert all(str(iri).startswith("http://www.w3.org/ns/formats/") for iri in formats), formats
     assert len(list(graph.objects(None, URIRef(SD + "namedGraph")))) >= 10
 
 

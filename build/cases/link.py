@@ -281,7 +281,7 @@ def link_case(case: Case, linker: CaseLinker) -> CaseNode:
             LinkNode(
                 id=f"{case_id}/link/{i}",
                 label=link.title or link.url,
-                url=link.url,
+                url=iris.uri(link.url),  # as printed, spaces percent-encoded
                 source_line=link.line,
             )
             for i, link in enumerate(case.urls, 1)
