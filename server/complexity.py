@@ -18,8 +18,9 @@ length: string literals and comments are blanked out, so brackets inside them do
 count; so are the rows of ``VALUES`` blocks, which are flat lists however long. Where
 the lexing could differ from the engine's, the check counts more, never less: escapes
 are decoded first (SPARQL applies ``\\u`` escapes to the whole query), a comment ends at
-either line terminator, an unterminated string ends where the line does, and brackets
-inside IRIs count (``1<ABS(ABS(…))>0`` is an IRI to a lexer, a comparison to Oxigraph).
+either line terminator, an unterminated string ends where the line does, an escaped
+character (``ex:a\\#``) starts no comment, and brackets and operators inside IRIs count
+(``1<ABS(ABS(…))>0`` is an IRI to a lexer, a comparison to Oxigraph).
 """
 
 from __future__ import annotations
@@ -43,11 +44,14 @@ _OPAQUE = re.compile(
     r"|'''(?:[^'\\]|\\.|'(?!''))*+(?:''')?"
     r'|"(?:[^"\\\n\r]|\\[^\n\r])*+"?'
     r"|'(?:[^'\\\n\r]|\\[^\n\r])*+'?"
+    r"|(?P<escape>\\[^\n\r])"
     r"|#[^\n\r]*+"
     r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*+>)",
     re.DOTALL,
 )
-_NOT_A_BRACKET = re.compile(r"[^{}()\[\]]+")
+#: What counts inside an IRI: brackets and the operators IRIs seldom hold (Oxigraph may
+#: read ``<`` as "less than" and what follows as an expression).
+_NOT_COUNTED_IN_IRIS = re.compile(r"[^{}()\[\]+*!&|^,;]+")
 #: A ``VALUES`` block's rows, once the literals and IRIs in them are blanked out.
 _VALUES = re.compile(r"\bVALUES\s*+(?:[?$]\w++|\([^()]*+\))\s*+\{[^{}]*+\}", re.IGNORECASE)
 _OPENERS = "{(["
@@ -80,9 +84,13 @@ def nesting(text: str) -> int:
 
 
 def _blank(match: re.Match) -> str:
-    """A literal or comment as a space; an IRI as its brackets only."""
+    """A literal or comment as a space; an IRI as its brackets and rarer operators; an
+    escape outside literals (``ex:a\\#`` in a prefixed name) as it is, so that what
+    follows it is no comment."""
     if match.group("iri"):
-        return " " + _NOT_A_BRACKET.sub("", match.group("iri")) + " "
+        return " " + _NOT_COUNTED_IN_IRIS.sub("", match.group("iri")) + " "
+    if match.group("escape"):
+        return match.group("escape")
     return " "
 
 

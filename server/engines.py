@@ -135,6 +135,10 @@ class RemoteEngine:
             raise ProtocolError(
                 502, f"the remote endpoint sent an unreadable result: {error}"
             ) from None
+        except OSError as error:  # a term the format cannot hold (RDF 1.2 triples in JSON-LD)
+            raise ProtocolError(
+                406, f"the answer cannot be written in that format: {error}"
+            ) from None
         if remote_cap is not None and not answer.truncated:
             # The store cut the result itself (Virtuoso's ResultSetMaxRows): say so.
             answer = replace(answer, cut_at=remote_cap)

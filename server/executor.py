@@ -47,10 +47,18 @@ from .results import DEFAULT_BYTE_LIMIT, Answer, Failure, NotAcceptable, seriali
 
 _FORK = multiprocessing.get_context("fork")
 READ_ONLY = "this endpoint is read-only: updates are refused"
+#: What Oxigraph's HTTP client says when the confinement stops a SERVICE call.
+_NETWORK_FAILURE = re.compile(
+    r"os error|lookup address|not permitted|connect|network|unreachable|port \d+|http",
+    re.IGNORECASE,
+)
 #: How Oxigraph refuses a call of a function it does not know.
 _UNKNOWN_FUNCTION = re.compile(r"The custom function <(.+)> is not supported")
 #: Most distinct unknown functions one query may call.
 MAX_UNKNOWN_FUNCTIONS = 16
+#: The stack a remote store's query is read on: half the 2 MiB of the threads on which
+#: ``oxigraph serve`` answers (a chain of 634 BINDs overflows those; 320 this one).
+CHECK_STACK_BYTES = 1 << 20
 #: Most bytes of the engine's last words kept from a query process that died.
 LAST_WORDS_BYTES = 4096
 
@@ -112,13 +120,16 @@ def evaluate(store: Store, job: Job) -> Answer | Failure:
     except MemoryError:
         return Failure(503, "the query needed more memory than its limit")
     except OSError as error:
-        # The store is in memory: the engine's only input or output is a remote call
-        # (SERVICE), which the confinement makes fail, at the socket or the name lookup.
-        return Failure(
-            403,
-            "this endpoint makes no outbound connection: SERVICE calls are not allowed "
-            f"({_one_line(error)})",
-        )
+        # The store is in memory: the engine's input and output errors are a remote call
+        # (SERVICE), which the confinement makes fail at the socket or the name lookup,
+        # or a serialiser that cannot write a term (RDF 1.2 triples in JSON-LD).
+        if _NETWORK_FAILURE.search(str(error)):
+            return Failure(
+                403,
+                "this endpoint makes no outbound connection: SERVICE calls are not allowed "
+                f"({_one_line(error)})",
+            )
+        return Failure(406, f"the answer cannot be written in that format: {_one_line(error)}")
     except (ValueError, RuntimeError, TypeError) as error:
         return Failure(400, f"the query could not be evaluated: {_one_line(error)}")
     except BaseException as error:  # pyo3's PanicException, which is not importable
@@ -333,4 +344,20 @@ def _serve(
         except EOFError:
             return
         sandbox.limit_cpu(timeout)
-        connection.send(evaluate(store, job))
+        connection.send(_checked(store, job) if job.check_only else evaluate(store, job))
+
+
+def _checked(store: Store, job: Job) -> Answer | Failure:
+    """:func:`evaluate` of a ``check_only`` job on a thread with a small stack.
+
+    The job reads a query bound for a remote store, whose engine (Oxigraph's server)
+    runs each request on a thread of a few MiB: a query that nests or chains deep
+    enough to overflow that stack must overflow here first, ending this process (400,
+    see :meth:`QueryProcess._died`) and never reaching the store.
+    """
+    outcome: list[Answer | Failure] = []
+    threading.stack_size(CHECK_STACK_BYTES)
+    reader = threading.Thread(target=lambda: outcome.append(evaluate(store, job)))
+    reader.start()
+    reader.join()
+    return outcome[0]

@@ -138,6 +138,8 @@ class HostCheck:
             return refusal()(environ, start_response)
         if self.public is not None:
             environ["wsgi.url_scheme"], environ["HTTP_HOST"] = self.public
+        # The server answers at the root of its host, whatever a request claims.
+        environ["SCRIPT_NAME"] = ""
         return self.app(environ, start_response)
 
 

@@ -18,11 +18,12 @@ MAX_REQUEST_LINE = 8190
 #: a slow query holds one thread while the others serve the worker's other connections.
 DEFAULT_THREADS = 2
 #: Environment variables that change how many seconds a client has to send a whole
-#: request, and to take each part of the answer (``worker.REQUEST_TIMEOUT``, 10 s, and
-#: ``worker.SEND_TIMEOUT``, 30 s, by default): the tests shorten them to see slow
-#: clients closed.
+#: request, and to take an answer (``worker.REQUEST_TIMEOUT``, 10 s, and
+#: ``worker.SEND_TIMEOUT``, 30 s, plus the answer's size at ``worker.MIN_SEND_RATE``
+#: bytes a second, by default): the tests shorten them to see slow clients closed.
 REQUEST_TIMEOUT_ENV = "DXKG_REQUEST_TIMEOUT"
 SEND_TIMEOUT_ENV = "DXKG_SEND_TIMEOUT"
+MIN_SEND_RATE_ENV = "DXKG_MIN_SEND_RATE"
 
 
 def default_workers() -> int:
@@ -53,6 +54,7 @@ def client_limits(settings: EndpointSettings) -> ClientLimits:
     timeouts = {
         "request_timeout": os.environ.get(REQUEST_TIMEOUT_ENV),
         "send_timeout": os.environ.get(SEND_TIMEOUT_ENV),
+        "min_send_rate": os.environ.get(MIN_SEND_RATE_ENV),
     }
     return ClientLimits(
         max_body=settings.max_request_bytes,
@@ -97,5 +99,9 @@ def serve(
         # local process of the user could stop or resize a server through it, and one
         # server's exit removed the socket another had opened. Nothing uses it: off.
         "control_socket_disable": True,
+        # No client is trusted to say which scheme or path prefix it reached the server
+        # by (X-Forwarded-Proto, SCRIPT_NAME), loopback included, as gunicorn would by
+        # default: they would reach the absolute URLs. Behind a proxy, --public-url says it.
+        "forwarded_allow_ips": "",
     }
     _Gunicorn(dist, settings, options).run()

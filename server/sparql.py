@@ -235,7 +235,7 @@ def read_request(request: Request, max_bytes: int) -> Operation:
         raise ProtocolError(403, READ_ONLY)
     else:
         raise ProtocolError(415, f"unsupported media type {request.mimetype!r} for a query")
-    if "update" in params:
+    if "update" in params or "update" in request.args:
         raise ProtocolError(403, READ_ONLY)
     if not queries:
         raise ProtocolError(400, "missing 'query' parameter")

@@ -15,9 +15,9 @@ thread of the server. This worker reads requests in its event loop instead:
 - a request not complete ``request_timeout`` seconds after its connection was accepted
   (or after the first byte of the next request on a kept-alive connection) is answered
   408 and closed; the next request on a kept-alive connection is read the same way;
-- while a thread answers, the socket has a timeout (``send_timeout``), so a client that
-  stops reading its answer frees the thread (``sendall`` with a timeout is a deadline
-  for the whole call; ``sendfile`` waits at most that long for each chunk);
+- while a thread answers, the answer has a deadline (``send_timeout`` plus its size at
+  ``min_send_rate``, :class:`PacedSocket`), so a client that stops reading its answer,
+  or reads a trickle, frees the thread;
 - connections are closed in the event loop too, lingering without blocking for what a
   client still sends (RFC 9112 section 9.6), where gunicorn would block its loop;
 - gunicorn's own error answers (400, 414, 431, ...) carry the security and CORS headers
@@ -31,10 +31,14 @@ end of its input, as if the client had stopped sending, and the connection is cl
 
 from __future__ import annotations
 
+import array
 import errno
+import fcntl
+import os
 import re
 import selectors
 import socket
+import termios
 import time
 from dataclasses import dataclass
 from enum import Enum
@@ -55,6 +59,11 @@ from .security import add_security_headers
 REQUEST_TIMEOUT = 10.0
 #: Seconds a thread waits for a client to take (part of) its answer before giving up.
 SEND_TIMEOUT = 30.0
+#: Bytes a second a client must at least take an answer at: a 30 MB dump has 30 s plus
+#: 30 MB / 32 KiB/s (about 16 minutes); a client that reads a few bytes a minute is cut.
+MIN_SEND_RATE = 32 * 1024
+#: Bytes sent per wait when a file is sent with ``sendfile``.
+SENDFILE_CHUNK = 256 * 1024
 #: How long, and for how many bytes, a closing connection is drained of what the client
 #: still sends, so that the kernel does not reset it before the answer is read.
 LINGER_SECONDS = 2.0
@@ -73,6 +82,8 @@ class ClientLimits:
 
     request_timeout: float = REQUEST_TIMEOUT
     send_timeout: float = SEND_TIMEOUT
+    #: Bytes a second an answer must at least leave at, beyond ``send_timeout``.
+    min_send_rate: float = MIN_SEND_RATE
     #: Largest request body; the endpoint's ``max_request_bytes``.
     max_body: int = 1 << 20
 
@@ -361,6 +372,82 @@ def error_answer(status: int, reason: str, message: str) -> bytes:
     return with_security_headers(head + b"\r\n" + body)
 
 
+class PacedSocket(socket.socket):
+    """A client connection whose answer must keep leaving: by ``send_timeout`` after the
+    answer began, plus the time the bytes the client took so far take at ``min_rate``
+    bytes a second.
+
+    A client that stops reading, or reads a trickle, cannot hold a thread past that:
+    every byte is sent without blocking, and each wait for the client ends at the
+    deadline (``socket.sendfile`` and ``sendall`` would wait up to their timeout anew
+    whenever the client takes a few bytes, so a trickle would never end).
+    """
+
+    _started = 0.0
+    _sent = 0
+    _send_timeout = SEND_TIMEOUT
+    _rate = MIN_SEND_RATE
+
+    def pace(self, send_timeout: float, min_rate: float) -> None:
+        """Start the deadline of an answer."""
+        self._started, self._sent = time.monotonic(), 0
+        self._send_timeout, self._rate = send_timeout, min_rate
+        self.settimeout(send_timeout)
+
+    def sendall(self, data, flags: int = 0) -> None:
+        """Send ``data`` by the answer's deadline, or raise TimeoutError."""
+        view = memoryview(data).cast("B")
+        while view:
+            self._wait()
+            try:
+                sent = os.write(self.fileno(), view) if not flags else self.send(view, flags)
+            except BlockingIOError:
+                continue
+            view = view[sent:]
+            self._sent += sent
+
+    def sendfile(self, file, offset: int = 0, count: int | None = None) -> int:
+        """Send ``file`` (from ``offset``, ``count`` bytes or to its end) by the deadline."""
+        total = 0
+        while count is None or total < count:
+            size = SENDFILE_CHUNK if count is None else min(SENDFILE_CHUNK, count - total)
+            self._wait()
+            try:
+                sent = os.sendfile(self.fileno(), file.fileno(), offset + total, size)
+            except BlockingIOError:
+                continue
+            if sent == 0:
+                break
+            total += sent
+            self._sent += sent
+        return total
+
+    def _wait(self) -> None:
+        """Wait until the client takes more, at most until the deadline (TimeoutError)."""
+        deadline = self._started + self._send_timeout + self._taken() / self._rate
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the client takes its answer too slowly")
+        self.setblocking(False)
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self, selectors.EVENT_WRITE)
+                if not selector.select(remaining):
+                    raise TimeoutError("the client takes its answer too slowly")
+        finally:
+            self.settimeout(remaining)
+
+    def _taken(self) -> int:
+        """Bytes of the answer the client has taken: those sent, less those still in the
+        kernel's send queue (which takes megabytes at once on a fast link)."""
+        queued = array.array("i", [0])
+        try:
+            fcntl.ioctl(self.fileno(), termios.TIOCOUTQ, queued)
+        except OSError:
+            return 0  # nothing known of the client: credit nothing
+        return max(self._sent - queued[0], 0)
+
+
 def send_now(sock: socket.socket, data: bytes) -> None:
     """Send what the socket's buffer takes at once: a refusal never waits for a client."""
     timeout = sock.gettimeout()
@@ -471,6 +558,7 @@ class RequestBufferingWorker(ThreadWorker):
                 return
             raise
         self.nr_conns += 1
+        sock = PacedSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
         conn = _Conn(
             self.cfg, sock, client, listener.getsockname(), self.head_limits, self.limits.max_body
         )
@@ -619,7 +707,7 @@ class RequestBufferingWorker(ThreadWorker):
         """Answer the buffered request on ``conn``; whether the connection stays open."""
         req = None
         try:
-            conn.sock.settimeout(self.limits.send_timeout)
+            conn.sock.pace(self.limits.send_timeout, self.limits.min_send_rate)
             req = next(conn.parser)
             # The body is here already: no "100 Continue" (RFC 9110 section 10.1.1).
             req._expected_100_continue = False

@@ -4,23 +4,34 @@ Requests go over a plain socket, byte for byte as generated: no HTTP library
 normalises the path, re-encodes a percent-escape or refuses a header. Every answer
 is checked against the same properties:
 
-- no 5xx, except the documented 503 of the query time limit;
+- no 5xx, except the documented 503 of the query time and memory limits;
 - an answer within the time limit plus a margin, never a hang;
 - no fuzzed markup raw in an HTML body (each marker below, if the server echoes
   it, must come back escaped).
+
+The SPARQL strategies also generate variants of the attacks of the endpoint's
+security issue (see :func:`hostile_queries`); those that name a URL name a
+:class:`LoopbackListener`, which must see no connection.
 """
 
 from __future__ import annotations
 
 import http.client
 import io
+import os
+import re
 import select
 import socket
 import string
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
+from typing import Self
 from urllib.parse import quote, urlsplit
 
 from hypothesis import HealthCheck, Phase, settings
@@ -33,8 +44,9 @@ QUERY_TIMEOUT = 1.0
 #: hangs (a worker stuck in unbounded work, gunicorn's 31 s worker timeout) exceeds it.
 MARGIN = 5.0
 REPLY_LIMIT = QUERY_TIMEOUT + MARGIN
-#: What the documented 503 says (``--query-timeout``, README "Limits").
-TIME_LIMIT_MESSAGE = b"time limit"
+#: What the documented 503s say: the time limit (``--query-timeout``, README "Limits")
+#: and a query process's memory limit ("the query needed more than its memory limit").
+LIMIT_MESSAGE = re.compile(rb"time limit|memory limit|more memory than its limit")
 
 #: Markup that must never come back raw in an HTML page, and the raw text that would
 #: show it did: the script tag, an attribute breaking out of its quotes, a script URL.
@@ -149,6 +161,12 @@ class Reply:
     media_type: str
     body: bytes
     seconds: float
+    #: The answer's header fields, names in lower case.
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        """The value of the header field ``name`` (any case), or None."""
+        return next((value for key, value in self.headers if key == name.lower()), None)
 
 
 @dataclass
@@ -219,7 +237,8 @@ def exchange_raw(base: str, data: bytes, method: str = "GET") -> Reply | None:
     response.begin()
     payload = response.read()
     media_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
-    return Reply(response.status, media_type, payload, seconds)
+    fields = tuple((name.lower(), value) for name, value in response.getheaders())
+    return Reply(response.status, media_type, payload, seconds, fields)
 
 
 def _send(sock: socket.socket, data: bytes) -> None:
@@ -249,6 +268,97 @@ def _receive(sock: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
+# --- the loopback listener ------------------------------------------------------------
+
+
+class LoopbackListener:
+    """A TCP listener on 127.0.0.1 that counts the connections made to it.
+
+    The hostile queries name its URL (SERVICE, FROM, LOAD, function IRIs), and the
+    fuzzed servers start with every HTTP proxy pointing at it (:func:`proxy_environment`),
+    so a server that fetched anything, from here or from elsewhere, would show up here.
+    It answers each connection with a 503 and keeps the first bytes it was sent.
+    """
+
+    def __init__(self) -> None:
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        #: The first bytes of each connection, in order.
+        self.received: list[bytes] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def connections(self) -> int:
+        """How many connections it has accepted so far."""
+        return len(self.received)
+
+    def assert_untouched(self, what: str, since: int = 0) -> None:
+        """Fail, naming ``what`` and what was asked, if a connection came after the
+        first ``since``."""
+        new = self.received[since:]
+        assert not new, f"{what}: {len(new)} connection(s) to {self.url}, first {new[0][:300]!r}"
+
+    def close(self) -> None:
+        """Stop listening (the accepting thread ends with the socket)."""
+        self._sock.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._sock.accept()
+            except OSError:
+                return  # closed
+            with client:
+                self.received.append(_first_bytes(client))
+
+
+def _first_bytes(client: socket.socket) -> bytes:
+    """What a client sends first (a request line, a TLS hello), answered with a 503."""
+    client.settimeout(1)
+    try:
+        data = client.recv(4096)
+        client.sendall(b"HTTP/1.0 503 Listener\r\nContent-Length: 0\r\n\r\n")
+    except OSError:
+        return b""
+    return data
+
+
+#: The environment variables through which HTTP clients find a proxy.
+PROXY_VARIABLES = (
+    "http_proxy",
+    "https_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "all_proxy",
+)
+
+
+@contextmanager
+def proxy_environment(proxy: str) -> Iterator[None]:
+    """Every HTTP(S) proxy variable set to ``proxy`` (but not for 127.0.0.1 and localhost)
+    while inside: for the servers started there, a fetch of any outside host lands at
+    ``proxy``."""
+    names = (*PROXY_VARIABLES, "NO_PROXY", "no_proxy")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(dict.fromkeys(PROXY_VARIABLES, proxy))
+    os.environ.update(dict.fromkeys(("NO_PROXY", "no_proxy"), "127.0.0.1,localhost"))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 # --- the properties ----------------------------------------------------------------------
 
 
@@ -262,8 +372,8 @@ def verify(reply: Reply, what: str, also: tuple[int, ...] = ()) -> None:
     """Assert the properties every answer must have (``what`` names the request in the
     message). Statuses in ``also`` are allowed too (HTTP's own 501 and 505 for
     malformed requests)."""
-    time_limit = reply.status == 503 and TIME_LIMIT_MESSAGE in reply.body
-    allowed = reply.status < 500 or time_limit or reply.status in also
+    a_limit = reply.status == 503 and LIMIT_MESSAGE.search(reply.body) is not None
+    allowed = reply.status < 500 or a_limit or reply.status in also
     assert allowed, f"{what} → {reply.status}: {reply.body[:300]!r}"
     assert reply.seconds <= REPLY_LIMIT, f"{what} took {reply.seconds:.1f} s"
     if reply.media_type == "text/html":
@@ -298,6 +408,10 @@ def register_profiles() -> None:
 
 
 # --- the strategies ----------------------------------------------------------------------
+#
+# Each factory with arguments that can be hashed is cached: hypothesis works out a
+# strategy's properties on its first draw, which for the SPARQL strategies costs
+# more than sending the request, so a test draws from one strategy object throughout.
 
 
 def encode(text: str, raw: bool = False) -> bytes:
@@ -311,6 +425,7 @@ def encode(text: str, raw: bool = False) -> bytes:
     return quote(data, safe="".join(sorted(UNRESERVED))).encode("ascii")
 
 
+@cache
 def long_runs() -> st.SearchStrategy[str]:
     """A letter repeated hundreds to thousands of times (around the 8 KiB request line)."""
     return st.builds(
@@ -321,11 +436,32 @@ def long_runs() -> st.SearchStrategy[str]:
 
 
 def weighted(*choices: tuple[int, st.SearchStrategy]) -> st.SearchStrategy:
-    """``st.one_of`` with each strategy as many times as its weight (one_of draws its
-    branches alike)."""
-    return st.one_of(*(strategy for weight, strategy in choices for _ in range(weight)))
+    """``st.one_of`` with each strategy ``weight`` times.
+
+    Each copy is wrapped (``.map``): ``one_of`` merges the branches of a nested
+    ``one_of`` into its own and keeps one copy of a repeated strategy object, so plain
+    repeats would weigh nothing, and a nested ``one_of`` as much as its branches.
+    (hypothesis's search still leans to the branches with more left to try.)
+    """
+    return st.one_of(
+        *(strategy.map(_unchanged) for weight, strategy in choices for _ in range(weight))
+    )
 
 
+def _unchanged(value):
+    return value
+
+
+def shares(*choices: tuple[int, st.SearchStrategy]) -> st.SearchStrategy:
+    """One of the strategies, each about as often as its share says: a choice among
+    them first, then a draw from the one chosen. (Within a ``one_of``, hypothesis's
+    search goes to the branches that have the most left to try, whatever the weights:
+    a family of large variants would take nearly every example.)"""
+    picks = [strategy for share, strategy in choices for _ in range(share)]
+    return st.integers(0, len(picks) - 1).flatmap(picks.__getitem__)
+
+
+@cache
 def fragments() -> st.SearchStrategy[bytes]:
     """One piece of a path or parameter, encoded for the request target: a trick sent
     as written, a hostile word or any text percent-encoded (or its non-ASCII sent raw),
@@ -339,7 +475,8 @@ def fragments() -> st.SearchStrategy[bytes]:
     )
 
 
-def path_arguments(seeds: list[str]) -> st.SearchStrategy[bytes]:
+@cache
+def path_arguments(seeds: tuple[str, ...]) -> st.SearchStrategy[bytes]:
     """A path argument: a known-good value, perhaps with pieces after it, or fuzz alone."""
     tail = st.lists(fragments(), max_size=2).map(b"".join)
     return st.one_of(
@@ -348,7 +485,8 @@ def path_arguments(seeds: list[str]) -> st.SearchStrategy[bytes]:
     )
 
 
-def query_strings(names: list[str], iris: list[str]) -> st.SearchStrategy[bytes]:
+@cache
+def query_strings(names: tuple[str, ...], iris: tuple[str, ...]) -> st.SearchStrategy[bytes]:
     """``?name=value&…`` with the routes' own parameter names (and others), and values
     that are hostile, numbers far out of range, or IRIs of the release."""
     number = st.integers(-(2**70), 2**70).map(lambda n: str(n).encode())
@@ -407,6 +545,7 @@ METHODS = (
 )
 
 
+@cache
 def header_values() -> st.SearchStrategy[bytes]:
     """A header value: a media type, hostile text, or a long run; no CR or LF."""
     text = st.one_of(st.sampled_from(MEDIA_TYPES), st.sampled_from(WORDS), st.text(max_size=30))
@@ -417,6 +556,7 @@ def header_values() -> st.SearchStrategy[bytes]:
     ).map(lambda value: value.replace(b"\r", b"").replace(b"\n", b""))
 
 
+@cache
 def headers() -> st.SearchStrategy[list[tuple[str, bytes]]]:
     """Request headers a browser, a SPARQL client or an attacker might send."""
     names = st.sampled_from(
@@ -447,6 +587,7 @@ def headers() -> st.SearchStrategy[list[tuple[str, bytes]]]:
     return st.lists(pair, max_size=4)
 
 
+@cache
 def bodies() -> st.SearchStrategy[bytes | None]:
     """A request body: none, garbage bytes (invalid UTF-8 too), a form, or a big one."""
     return st.one_of(
@@ -510,7 +651,7 @@ def long_queries(lengths: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
     return st.builds(build, st.sampled_from(LONG_SHAPES), lengths, st.booleans(), st.booleans())
 
 
-def mutated(examples: list[str]) -> st.SearchStrategy[str]:
+def mutated(examples: tuple[str, ...]) -> st.SearchStrategy[str]:
     """A valid query cut short, with a piece cut out, or with hostile text put in."""
 
     def cut(query: str, at: float) -> str:
@@ -529,36 +670,568 @@ def mutated(examples: list[str]) -> st.SearchStrategy[str]:
     )
 
 
-def queries(examples: list[str], heavy: bool = True) -> st.SearchStrategy[str]:
-    """A SPARQL query, valid, broken, nested deep, long, or no query at all.
+@cache
+def queries(examples: tuple[str, ...], listener: str, heavy: bool = True) -> st.SearchStrategy[str]:
+    """A SPARQL query, valid, broken, nested deep, long, or no query at all; about a
+    third of them variants of the security issue's attacks (:func:`hostile_queries`),
+    whose URLs lead to the listener at ``listener``; some after a byte-order mark.
 
     Without ``heavy``, no query that is slow to evaluate: in front of a remote store
     dxkg's time limit ends its wait, not the store's work (a sort by 3,000 keys would
     keep oxigraph busy for minutes after the 503).
     """
+    example = st.sampled_from(examples)
     light = [
-        st.sampled_from(examples),
+        example,
         mutated(examples),
         nested(st.integers(1, 20)),
         st.text(max_size=200),
         st.sampled_from(WORDS),
-        st.builds(
-            lambda marker, q: q + " # " + marker,
-            st.sampled_from(MARKERS),
-            st.sampled_from(examples),
-        ),
+        st.builds(lambda marker, q: q + " # " + marker, st.sampled_from(MARKERS), example),
+        bom_prefixed(weighted((3, example), (1, hostile_queries(listener, heavy=False)))),
     ]
-    if not heavy:
-        return st.one_of(*light)
-    return st.one_of(
-        *light,
+    heavy_ones = [
         nested(st.integers(20, 300)),
         nested(st.sampled_from([900, 2000, 3000, 10_000, 60_000])),
         long_queries(st.integers(100, 3000)),
-    )
+    ]
+    ordinary = light + (heavy_ones if heavy else [])
+    # In front of a remote store the ordinary queries are fewer and soon tried: a larger share.
+    return shares((2 if heavy else 4, st.one_of(*ordinary)), (1, hostile_queries(listener, heavy)))
 
 
+@cache
 def sparql_formats() -> st.SearchStrategy[bytes | None]:
     """The ``format`` parameter: a known alias, a media type, or anything."""
     known = ["json", "xml", "csv", "tsv", "ttl", "jsonld", "nquads", "text/html", "html"]
     return st.one_of(st.none(), st.sampled_from(known).map(str.encode), fragments())
+
+
+# --- hostile SPARQL: the shapes of the endpoint's security issue ---------------------------
+#
+# Each attack of the issue as a family of variants: where it came in (a comment's line
+# terminator, an escape, a prefix, a sub-query), how big (a depth, a length, a chain),
+# and which URL it names (the listener, spelled in several ways, or a host outside that
+# the proxy would send to the listener).
+
+#: Where a comment may end, for one reader or another: SPARQL's own (CR, LF) and those
+#: at which Python's ``str.splitlines`` and Unicode also break lines. A checker that
+#: ended ``#…\r`` elsewhere than the engine did missed the SERVICE after it.
+LINE_TERMINATORS = ("\r", "\n", "\r\n", "\n\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
+#: How a query may write a code point as an escape (``\u0053ERVICE``).
+ESCAPES = ("\\u{:04X}", "\\u{:04x}", "\\U{:08X}")
+#: Spellings of 127.0.0.1 that an HTTP client may resolve to it.
+LOOPBACK_HOSTS = (
+    "127.0.0.1",
+    "localhost",
+    "127.1",
+    "2130706433",
+    "0x7f000001",
+    "0177.0.0.1",
+    "[::ffff:127.0.0.1]",
+    "127.0.0.1.",
+)
+#: Paths after the listener's address.
+LISTENER_PATHS = ("", "/", "/sparql", "/x", "/graph#g", "/?query=ASK%7B%7D")
+#: Hosts elsewhere: the fuzzed servers' proxy is the listener, so a fetch lands there too.
+OUTSIDE_IRIS = (
+    "http://nonexistent.example/",
+    "http://evil.example/sparql",
+    "https://dxkg.example.org/sparql",
+)
+#: Graphs of the release (``FROM`` selects them) besides those that name the listener.
+RELEASE_GRAPHS = (
+    "https://dxkg.example.org/graph/municipalities",
+    "https://dxkg.example.org/graph/links",
+    "https://dxkg.example.org/graph/ontology",
+)
+#: Prefixes every hostile query may use.
+PROLOGUE = (
+    "PREFIX ex: <http://example.org/> "
+    "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+    "PREFIX fn: <http://www.w3.org/2005/xpath-functions#> "
+)
+
+
+def escape_at(text: str, escapes: list[tuple[int, str]]) -> str:
+    """``text`` with the characters at the given positions written as the given escapes."""
+    chars = list(text)
+    for position, form in escapes:
+        chars[position] = form.format(ord(chars[position]))
+    return "".join(chars)
+
+
+def escapes_in(text: str, most: int = 3) -> st.SearchStrategy[list[tuple[int, str]]]:
+    """Up to ``most`` (position in ``text``, escape form) pairs, each at another position."""
+    pair = st.tuples(st.integers(0, len(text) - 1), st.sampled_from(ESCAPES))
+    return st.lists(pair, max_size=most, unique_by=lambda escape: escape[0])
+
+
+def spelled(word: str) -> st.SearchStrategy[str]:
+    """A keyword as a query may write it: in any case, some letters as ``\\u`` escapes
+    (which SPARQL does not decode in keywords, but a checker might)."""
+    cased = st.sampled_from([word.upper(), word.lower(), word.title()])
+    escaped = cased.flatmap(lambda text: escapes_in(text).map(lambda at: escape_at(text, at)))
+    return weighted((2, cased), (1, escaped))
+
+
+@cache
+def listener_iris(listener: str) -> st.SearchStrategy[str]:
+    """IRIs that lead to the listener at ``listener`` (``http://127.0.0.1:PORT``): its
+    host spelled in other ways, a path after it, some letters escaped; or a host
+    outside, reached through the proxy."""
+    port = urlsplit(listener).port
+    paths = st.sampled_from(LISTENER_PATHS)
+    spelled_host = st.builds(
+        lambda scheme, host, path: f"{scheme}://{host}:{port}{path}",
+        st.sampled_from(["http", "HTTP", "https"]),
+        st.sampled_from(LOOPBACK_HOSTS),
+        paths,
+    )
+    plain = weighted(
+        (3, paths.map(lambda path: listener + path)),
+        (2, spelled_host),
+        (1, st.sampled_from(OUTSIDE_IRIS)),
+    )
+    escaped = plain.flatmap(lambda iri: escapes_in(iri, 2).map(lambda at: escape_at(iri, at)))
+    return weighted((3, plain), (1, escaped))
+
+
+@cache
+def graph_iris(listener: str) -> st.SearchStrategy[str]:
+    """Graph names for FROM, FROM NAMED and the protocol's dataset: the listener's, the
+    release's own, and ones no store holds."""
+    unknown = st.builds(
+        lambda tail: "http://nonexistent.example/" + tail, st.sampled_from(["", "g", "x/y#z"])
+    )
+    return weighted(
+        (3, listener_iris(listener)), (1, st.sampled_from(RELEASE_GRAPHS)), (1, unknown)
+    )
+
+
+#: (prologue, reference, text before the call): an IRI named outright, by a prefix,
+#: relative to a BASE, or bound to a variable first.
+Reference = tuple[str, str, str]
+
+
+def references(iris: st.SearchStrategy[str]) -> st.SearchStrategy[Reference]:
+    """One of ``iris`` as a query may refer to it."""
+
+    def outright(iri: str) -> Reference:
+        return "", f"<{iri}>", ""
+
+    def prefixed(iri: str) -> Reference:
+        head, _, local = iri.rpartition("/")
+        return f"PREFIX t: <{head}/> ", f"t:{local}", ""
+
+    def relative(iri: str) -> Reference:
+        head, _, local = iri.rpartition("/")
+        return f"BASE <{head}/> ", f"<{local}>", ""
+
+    def variable(iri: str, how: str) -> Reference:
+        return "", "?endpoint", how.format(iri)
+
+    binding = st.sampled_from(["BIND(<{}> AS ?endpoint) ", "VALUES ?endpoint {{ <{}> }} "])
+    return weighted(
+        (3, iris.map(outright)),
+        (1, iris.map(prefixed)),
+        (1, iris.map(relative)),
+        (1, st.builds(variable, iris, binding)),
+    )
+
+
+@cache
+def comment_hiders() -> st.SearchStrategy[str]:
+    """What comes before a keyword: a space, or a comment that one of
+    :data:`LINE_TERMINATORS` ends (``#\\rSERVICE`` hid a call from a checker)."""
+    comment = st.builds(
+        lambda text, end: "#" + text + end,
+        st.sampled_from(["", " ", "x", "SERVICE", "}", '"']),
+        st.sampled_from(LINE_TERMINATORS),
+    )
+    return weighted((1, st.just(" ")), (3, comment))
+
+
+#: Where a SERVICE call may sit: a group, a sub-query, CONSTRUCT, EXISTS, and more.
+SERVICE_PLACES = (
+    "SELECT * WHERE {{ {call} }}",
+    "SELECT ?s WHERE {{ {call}\n}}",
+    "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ {call} }} }} }}",
+    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {call}\n}}",
+    "CONSTRUCT WHERE {{ {call} }}",
+    "ASK {{ FILTER EXISTS {{ {call} }} }}",
+    "ASK {{ FILTER NOT EXISTS {{ {call} }} }}",
+    "SELECT * WHERE {{ OPTIONAL {{ {call} }} }}",
+    "SELECT * WHERE {{ {{ }} UNION {{ {call} }} }}",
+    "SELECT * WHERE {{ GRAPH ?g {{ {call} }} }}",
+    "DESCRIBE ?s WHERE {{ {call} }}",
+    "INSERT {{ ?s ?p ?o }} WHERE {{ {call} }}",
+)
+#: What the remote service is asked.
+SERVICE_PATTERNS = ("{ ?s ?p ?o }", "{ }", "{ SELECT * WHERE { ?s ?p ?o } LIMIT 1 }")
+
+
+@cache
+def hidden_services(listener: str) -> st.SearchStrategy[str]:
+    """A SERVICE call (SILENT or not) to the listener, its keyword spelled in any way,
+    behind a comment, somewhere in a query."""
+
+    def build(place: str, hider: str, keyword: str, silent: str, ref: Reference, pattern: str):
+        prologue, reference, before = ref
+        call = f"{before}{hider}{keyword}{silent} {reference} {pattern}"
+        return PROLOGUE + prologue + place.format(call=call)
+
+    return st.builds(
+        build,
+        st.sampled_from(SERVICE_PLACES),
+        comment_hiders(),
+        spelled("SERVICE"),
+        st.sampled_from(["", " SILENT", " silent"]),
+        references(listener_iris(listener)),
+        st.sampled_from(SERVICE_PATTERNS),
+    )
+
+
+@cache
+def loads(listener: str, escaped: bool = True) -> st.SearchStrategy[str]:
+    """``LOAD [SILENT] <listener> [INTO GRAPH …]`` in any case, maybe after another
+    update; with ``escaped``, its keyword's letters also as escapes (which the engine
+    does not read: a malformed update)."""
+
+    def build(first: str, hider: str, keyword: str, silent: str, ref: Reference, into: str):
+        prologue, reference, _ = ref
+        return f"{prologue}{first}{hider}{keyword}{silent} {reference}{into}"
+
+    return st.builds(
+        build,
+        st.sampled_from(["", "CLEAR SILENT DEFAULT ;\n", 'INSERT DATA { <a> <b> "c" } ;']),
+        comment_hiders(),
+        spelled("LOAD") if escaped else st.sampled_from(["LOAD", "load", "Load"]),
+        st.sampled_from(["", " SILENT"]),
+        references(listener_iris(listener)).filter(_loadable),
+        st.sampled_from(["", " INTO GRAPH <urn:g>"]),
+    )
+
+
+def _loadable(ref: Reference) -> bool:
+    """Whether LOAD can name ``ref``: an IRI outright, or by a prefix or a BASE with a
+    plain local name (the engine's lexer reads ``t:127.0.0.1:80`` otherwise)."""
+    prologue, reference, before = ref
+    return not before and (not prologue or re.fullmatch(r"<\w*>|t:\w*", reference) is not None)
+
+
+#: Queries over a dataset that ``{dataset}`` (FROM and FROM NAMED clauses) chooses.
+DATASET_QUERIES = (
+    "SELECT * {dataset} WHERE {{ ?s ?p ?o }} LIMIT 3",
+    "ASK {dataset} {{ ?s ?p ?o }}",
+    "SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "CONSTRUCT {{ ?s ?p ?o }} {dataset} WHERE {{ ?s ?p ?o }} LIMIT 3",
+    "DESCRIBE <http://nonexistent.example/> {dataset}",
+)
+
+
+@cache
+def datasets(listener: str) -> st.SearchStrategy[str]:
+    """One to three FROM / FROM NAMED clauses naming the listener, the release's graphs
+    or graphs no store holds."""
+
+    def clause(keyword: str, ref: Reference) -> tuple[str, str]:
+        prologue, reference, _ = ref
+        return prologue, f"{keyword} {reference}"
+
+    clauses = st.lists(
+        st.builds(
+            clause,
+            st.sampled_from(["FROM", "FROM NAMED", "from named"]),
+            references(graph_iris(listener)).filter(lambda ref: not ref[2]),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+    return st.builds(
+        lambda query, chosen: (
+            "".join(dict.fromkeys(p for p, _ in chosen))
+            + query.format(dataset=" ".join(c for _, c in chosen))
+        ),
+        st.sampled_from(DATASET_QUERIES),
+        clauses,
+    )
+
+
+@cache
+def escape_runs() -> st.SearchStrategy[str]:
+    """A quote followed by thousands of escaped quotes or backslashes (up to some 240 KB),
+    closed or not, in a query: the text on which a backtracking pattern for string
+    literals took quadratic time (``"`` + ``\\"`` × 40,000 held a worker 24 s)."""
+
+    def build(opener: str, unit: str, n: int, closed: bool, place: str) -> str:
+        literal = opener + unit * n + (opener if closed else "")
+        return place.format(literal)
+
+    count = weighted(
+        (1, st.integers(1, 200)),
+        (2, st.integers(1000, 40_000)),
+        (1, st.sampled_from([40_000, 80_000, 120_000])),
+    )
+    return st.builds(
+        build,
+        st.sampled_from(['"', "'", '"""', "'''"]),
+        st.sampled_from(['\\"', "\\'", "\\\\", '\\"\\', "\\u", '""', "\\n"]),
+        count,
+        st.booleans(),
+        st.sampled_from(
+            ["{}", "SELECT * WHERE {{ BIND({} AS ?x) }}", "ASK {{ FILTER({}) }}", "# {}"]
+        ),
+    )
+
+
+#: (head, tail) around a ``1 < calls… > 0`` comparison hidden where a lexer may see an IRI.
+BRACKET_PLACES = (
+    ("SELECT * WHERE { FILTER((1", "0)) }"),
+    ("SELECT * WHERE { BIND(1 AS ?x) FILTER((?x", "?x)) }"),
+    ("ASK { FILTER(1", "0) }"),
+    ("SELECT ((1", "0) AS ?y) WHERE {}"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(?o", "?o) } LIMIT 1"),
+)
+#: Calls that nest: the opening text, and what closes it.
+NESTING_CALLS = (
+    ("ABS(", ")"),
+    ("STR(", ")"),
+    ("UCASE(", ")"),
+    ("CEIL(", ")"),
+    ("(", ")"),
+    ("-(", ")"),
+    ("!(", ")"),
+    ("COALESCE(", ")"),
+    ("IF(true, 1, ", ")"),
+    ("xsd:integer(", ")"),
+)
+
+
+def bracket_nestings(depths: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
+    """Calls nested ``depth`` deep between a ``<`` and a ``>``, where a lexer may see an
+    IRI and a parser sees comparisons: ``FILTER((1< ABS(ABS(…1)) >0))``."""
+
+    def build(place, calls, depth: int, less: str, greater: str) -> str:
+        head, tail = place
+        chain = [calls[n % len(calls)] for n in range(depth)]
+        inner = "".join(o for o, _ in chain) + "1" + "".join(c for _, c in reversed(chain))
+        return PROLOGUE + head + less + inner + greater + tail
+
+    return st.builds(
+        build,
+        st.sampled_from(BRACKET_PLACES),
+        st.lists(st.sampled_from(NESTING_CALLS), min_size=1, max_size=3),
+        depths,
+        st.sampled_from(["<", "< ", " < ", "<="]),
+        st.sampled_from([">", " >", " > ", ">="]),
+    )
+
+
+#: Expressions that grow the string in ``?{a}`` (doubling, tripling, squaring).
+GROWTHS = (
+    "CONCAT(?{a}, ?{a})",
+    "CONCAT(?{a}, ?{a}, ?{a})",
+    "CONCAT(?{a}, UCASE(?{a}))",
+    'REPLACE(?{a}, "x", ?{a})',
+)
+#: How the grown string is asked for: whole, its length only, or not at all.
+GROWTH_HEADS = (
+    "SELECT ?{last} WHERE {{ {chain} }}",
+    "SELECT (STRLEN(?{last}) AS ?length) WHERE {{ {chain} }}",
+    "ASK {{ {chain} }}",
+    "SELECT * WHERE {{ {chain} }}",
+)
+
+
+def growth_chain(seed: str, growths: list[str], n: int) -> str:
+    """``BIND(seed AS ?v0)`` then ``n`` BINDs, each growing the previous variable."""
+    binds = [f"BIND({seed} AS ?v0)"]
+    for k in range(n):
+        grown = growths[k % len(growths)].format(a=f"v{k}")
+        binds.append(f"BIND({grown} AS ?v{k + 1})")
+    return " ".join(binds)
+
+
+def doubling_chains(
+    lengths: st.SearchStrategy[int], growths: tuple[str, ...] = GROWTHS
+) -> st.SearchStrategy[str]:
+    """A string grown by a chain of BINDs of random length (a 921-byte query of
+    ``BIND(CONCAT(?v,?v) AS ?w)`` grew a process to 851 MB)."""
+
+    def build(head: str, seed: str, chosen: list[str], n: int) -> str:
+        return head.format(last=f"v{n}", chain=growth_chain(seed, chosen, n))
+
+    return st.builds(
+        build,
+        st.sampled_from(GROWTH_HEADS),
+        st.sampled_from(['"x"', '"xx"', '"xxxxxxxx"', '"東"']),
+        st.lists(st.sampled_from(growths), min_size=1, max_size=2),
+        lengths,
+    )
+
+
+@cache
+def big_answers() -> st.SearchStrategy[str]:
+    """Queries of a few hundred bytes whose answers would be tens of megabytes: every
+    triple with a string doubled ``k`` times, or a cross product (an 809-byte query
+    returned 32 MB before the byte limit)."""
+
+    def padded(form: str, k: int, limit: str) -> str:
+        chain = growth_chain('"x"', [GROWTHS[0]], k)
+        return form.format(chain=chain, last=f"v{k}") + limit
+
+    forms = st.sampled_from(
+        [
+            "SELECT ?s ?{last} WHERE {{ ?s ?p ?o {chain} }}",
+            "CONSTRUCT {{ ?s <urn:p> ?{last} }} WHERE {{ ?s ?p ?o {chain} }}",
+        ]
+    )
+    limits = st.sampled_from(["", " LIMIT 100", " LIMIT 2000", " LIMIT 10000", " LIMIT 20000"])
+    cross = st.builds(lambda limit: "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }" + limit, limits)
+    return st.one_of(st.builds(padded, forms, st.integers(6, 14), limits), cross)
+
+
+@cache
+def unknown_functions(listener: str) -> st.SearchStrategy[str]:
+    """A call of a function the engine does not know (its IRI the listener's, or any),
+    in BIND, a projection, FILTER, ORDER BY or GROUP BY
+    (``BIND(<http://example.org/fn>(1) AS ?x)`` got a 500)."""
+    function = st.one_of(
+        st.sampled_from(["<http://example.org/fn>", "ex:fn", "<fn>", "xsd:nothing", "fn:nothing"]),
+        listener_iris(listener).map(lambda iri: f"<{iri}>"),
+    )
+    arguments = st.lists(st.sampled_from(["1", '"a"', "?s", "<urn:x>", "ex:y"]), max_size=3)
+    place = st.sampled_from(
+        [
+            "SELECT * WHERE {{ BIND({call} AS ?x) }}",
+            "SELECT ({call} AS ?x) WHERE {{}}",
+            "SELECT * WHERE {{ ?s ?p ?o FILTER({call}) }} LIMIT 1",
+            "ASK {{ FILTER({call}) }}",
+            "SELECT ?s WHERE {{ ?s ?p ?o }} ORDER BY {call} LIMIT 1",
+            "SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} GROUP BY ({call} AS ?g)",
+        ]
+    )
+    return st.builds(
+        lambda f, args, where: PROLOGUE + where.format(call=f"{f}({', '.join(args)})"),
+        function,
+        arguments,
+        place,
+    )
+
+
+@cache
+def ordered_slices() -> st.SearchStrategy[str]:
+    """A sort of every term of the store, sliced (``SELECT ?o { ?s ?p ?o } ORDER BY ?o
+    LIMIT 1`` got a 500: the engine's sort aborts on the release's terms)."""
+    keys = st.lists(
+        st.sampled_from(["?o", "DESC(?o)", "ASC(?s)", "?p", "STR(?o)", "LANG(?o)", "DATATYPE(?o)"]),
+        min_size=1,
+        max_size=2,
+    )
+    numbers = st.sampled_from([0, 1, 2, 10, 10_001, 2**31, 2**63 - 1, 2**64, 10**30])
+    slices = st.builds(
+        lambda limit, offset: (
+            (f" LIMIT {limit}" if limit is not None else "")
+            + (f" OFFSET {offset}" if offset is not None else "")
+        ),
+        st.none() | numbers,
+        st.none() | numbers,
+    )
+    return st.builds(
+        lambda modifier, projection, order, rest: (
+            f"SELECT {modifier}{projection} {{ ?s ?p ?o }} ORDER BY {' '.join(order)}{rest}"
+        ),
+        st.sampled_from(["", "DISTINCT ", "REDUCED "]),
+        st.sampled_from(["?o", "?s", "*"]),
+        keys,
+        slices,
+    )
+
+
+def bom_prefixed(queries_: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """A query after byte-order marks (one, two, after a space) or with one inside."""
+
+    def build(query: str, how: str) -> str:
+        return how.replace("Q", query) if how != "middle" else query.replace(" ", " \ufeff", 1)
+
+    hows = st.sampled_from(
+        ["\ufeffQ", "\ufeff\ufeffQ", " \ufeffQ", "\ufeff Q", "Q\ufeff", "middle"]
+    )
+    return st.builds(build, queries_, hows)
+
+
+#: Updates that say "service" somewhere other than a SERVICE call ({w}: the word).
+SERVICE_WORD_UPDATES = (
+    'INSERT DATA {{ <urn:s> <urn:p> "{w}" }}',
+    'INSERT DATA {{ GRAPH <urn:g> {{ <urn:s> <urn:p> """{w}""" }} }}',
+    "DELETE DATA {{ <urn:s> <urn:p> '{w}' }}",
+    'DELETE WHERE {{ ?s ?p "{w}" }}',
+    'INSERT {{ ?s <urn:p> "{w}" }} WHERE {{ ?s ?p ?o }}',
+    "INSERT DATA {{ <urn:{w}> <urn:p> 1 }}",
+    "# {w}\nCLEAR ALL",
+    "PREFIX {w}: <urn:> INSERT DATA {{ {w}:a {w}:b {w}:c }}",
+    'INSERT DATA {{ <urn:s> <urn:p> "\\u0073ervice" }}',
+    'WITH <urn:g> DELETE {{ ?s ?p ?o }} INSERT {{ ?s ?p "{w}" }} WHERE {{ ?s ?p ?o }}',
+    "DROP SILENT GRAPH <urn:{w}>",
+    "CREATE GRAPH <urn:{w}> ; ADD <urn:{w}> TO DEFAULT",
+)
+
+
+@cache
+def service_word_updates() -> st.SearchStrategy[str]:
+    """Updates with the word "service" in a literal, an IRI, a prefix or a comment, and
+    INSERT DATA of up to some 800 KB (both must be refused as updates, 403)."""
+    word = st.sampled_from(["service", "SERVICE", "Service", "sErViCe", "services"])
+    small = st.builds(lambda form, w: form.format(w=w), st.sampled_from(SERVICE_WORD_UPDATES), word)
+    large = st.builds(
+        lambda w, n: "INSERT DATA {" + f' <urn:s> <urn:p> "{w}" .' * n + " }",
+        word,
+        st.sampled_from([100, 1000, 10_000, 30_000]),
+    )
+    return weighted((3, small), (1, large))
+
+
+@cache
+def updates(listener: str) -> st.SearchStrategy[str]:
+    """An update the engine reads, to be refused (403): one that names "service", or
+    a LOAD."""
+    return weighted((3, service_word_updates()), (1, loads(listener, escaped=False)))
+
+
+@cache
+def hostile_queries(listener: str, heavy: bool = True) -> st.SearchStrategy[str]:
+    """The attacks of the security issue, each as a family of variants
+    (:func:`hostile_families`), the families drawn alike."""
+    return shares(*((1, family) for family in hostile_families(listener, heavy).values()))
+
+
+def hostile_families(listener: str, heavy: bool = True) -> dict[str, st.SearchStrategy[str]]:
+    """The families of variants of the security issue's attacks, by name: SERVICE
+    hidden from a checker, updates naming "service", LOAD, FROM and FROM NAMED,
+    escaped quotes by the thousand, nesting hidden between ``<`` and ``>``,
+    string-growing chains, unknown functions, a sort sliced, big answers.
+
+    Without ``heavy`` (in front of a remote store, which dxkg cannot stop), nothing
+    that costs the store more than a moment, and nothing that ends it: chains of at
+    most 16 doublings, no big answers, no sort of every term (oxigraph 0.5.13's server
+    aborts on ``ORDER BY DESC(?o)`` over the release; ``test_fuzz.py`` keeps that
+    defect as an expected failure).
+    """
+    families = {
+        "hidden SERVICE": hidden_services(listener),
+        "update": updates(listener),
+        "LOAD": loads(listener),
+        "dataset": datasets(listener),
+        "escape run": escape_runs(),
+        "nesting in <>": bracket_nestings(
+            weighted((2, st.integers(1, 120)), (1, st.sampled_from([900, 5000])))
+        ),
+        "short growth": doubling_chains(st.integers(1, 16), GROWTHS[:1]),
+        "unknown function": unknown_functions(listener),
+    }
+    if heavy:
+        families["sorted slice"] = ordered_slices()
+        families["long growth"] = doubling_chains(st.integers(17, 45))
+        families["big answer"] = big_answers()
+    return families

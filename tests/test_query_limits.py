@@ -111,3 +111,17 @@ def test_the_scan_is_linear(text):
     except ProtocolError:
         pass
     assert time.monotonic() - started < 0.5
+
+
+def test_an_escape_outside_literals_starts_no_comment():
+    # ``ex:a\#`` is a prefixed name to Oxigraph: what follows on the line is no comment.
+    nested = "ABS(" * 300 + "1" + ")" * 300
+    query = f"PREFIX ex: <urn:> SELECT ?x {{ BIND(ex:a\\# AS ?y) BIND({nested} AS ?x) }}"
+    with pytest.raises(ProtocolError):
+        check_complexity(query)
+
+
+def test_operators_hidden_in_what_lexes_as_an_iri_count():
+    query = "SELECT ?x { BIND(1<1" + "+1" * 3000 + "&&2>1 AS ?x) }"
+    with pytest.raises(ProtocolError, match="too complex"):
+        check_complexity(query)

@@ -246,13 +246,20 @@ def test_from_selects_graphs_of_the_store(server, release_store):
             400,
             "",
         ),
+        # within the bounds, but deep enough to overflow the stack of oxigraph's server
+        ("SELECT * { " + " ".join(f"BIND({i} AS ?v{i})" for i in range(700)) + " }", None, ""),
+        ("DESCRIBE " + " ".join(f"<urn:x{i}>" for i in range(800)), None, ""),
         ("INSERT DATA { <urn:a> <urn:b> 'service' }", 403, "read-only"),
         ("DELETE WHERE { ?s <urn:service> ?o }", 403, "read-only"),
     ],
 )
 def test_no_query_gets_a_5xx(server, query, status, message):
+    """(``status`` None: answered 200 by dxkg's engine, refused 400 before a remote one.)"""
     response = get(server, query)
-    assert response.status_code == status and message in response.text, response.text
+    if status is None:
+        assert response.status_code in (200, 400), response.text
+    else:
+        assert response.status_code == status and message in response.text, response.text
     assert get(server, "ASK {}").status_code == 200, "the engine still answers"
 
 

@@ -235,6 +235,38 @@ def test_a_client_that_stops_reading_its_answer_frees_the_thread(strict, release
 
 
 @e2e
+def test_a_client_that_reads_a_trickle_frees_the_thread(release):
+    """Reading a few bytes now and then keeps no thread: the answer must leave at a
+    minimum rate (here 4 MiB/s after 1 s), whatever the socket's timeout per write."""
+    paths, _ = release
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DXKG_MIN_SEND_RATE", str(4 << 20))
+        with server_with_timeouts(paths.dist, 1.0, *ONE_THREAD) as base:
+            dump = paths.dist / "dxkg.nq"
+            allowed = 1.0 + dump.stat().st_size / (4 << 20)
+            with connect(base, receive_buffer=4096) as reader:
+                reader.sendall(b"GET /download/dxkg.nq HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                started = time.monotonic()
+                first = _trickle(reader)
+                while time.monotonic() - started < allowed + SLACK:
+                    _trickle(reader)
+                # the only thread answers at once, the trickle still connected
+                asked = time.monotonic()
+                timed_ask(base)
+                assert time.monotonic() - asked < 2 * SLACK
+            assert first.startswith(b"HTTP/1.1 200 ")
+
+
+def _trickle(sock: socket.socket) -> bytes:
+    """A kilobyte of what ``sock`` brings, after a pause: a client reading a trickle."""
+    time.sleep(0.2)
+    try:
+        return sock.recv(1024)
+    except OSError:
+        return b""
+
+
+@e2e
 def test_requests_of_every_framing_arrive_whole(patient):
     sparql = patient + "/sparql"
     query = {"Content-Type": "application/sparql-query"}
