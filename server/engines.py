@@ -26,8 +26,11 @@ from .executor import Job, QueryProcess, union_default_graph
 from .results import Answer, NotAcceptable, serialise_capped
 from .sandbox import DEFAULT_MEMORY_BYTES
 
-#: Largest response read from a remote endpoint, before our own row limit applies.
-MAX_REMOTE_BYTES = 256 << 20
+#: Largest response read from a remote endpoint, before our own limits apply: what the
+#: byte limit's default lets through, four times over for the larger formats.
+MAX_REMOTE_BYTES = 64 << 20
+#: Bytes read from a remote endpoint at a time, the time limit checked between reads.
+READ_CHUNK = 1 << 20
 #: What the remote endpoint is asked for, by the kind of result the query gives.
 REMOTE_ACCEPT = {
     "solutions": "application/sparql-results+json",
@@ -165,7 +168,7 @@ class RemoteEngine:
         try:
             wait = max(deadline - time.monotonic(), 0.01)
             with _NO_PROXY.open(request, timeout=wait) as response:
-                body = response.read(MAX_REMOTE_BYTES + 1)
+                body = _read_by(response, deadline)
                 headers = response.headers
         except urllib.error.HTTPError as error:
             message = error.read(4096).decode("utf-8", "replace").strip() or error.reason
@@ -180,11 +183,27 @@ class RemoteEngine:
             ) from None
         except (urllib.error.URLError, OSError) as error:
             raise ProtocolError(502, f"the remote endpoint cannot be reached: {error}") from None
-        if time.monotonic() > deadline:
+        if body is None:
             raise ProtocolError(503, f"the query was stopped after the time limit of {timeout:g} s")
         if len(body) > MAX_REMOTE_BYTES:
             raise ProtocolError(502, "the remote endpoint's result is larger than dxkg reads")
         return headers.get_content_type(), body, _announced_cap(headers)
+
+
+def _read_by(response, deadline: float) -> bytes | None:
+    """The body of ``response``, read in chunks, at most :data:`MAX_REMOTE_BYTES` and one
+    more; None if ``deadline`` (``time.monotonic()``) passes first: a socket timeout
+    bounds each read, not the whole body."""
+    chunks, size = [], 0
+    while size <= MAX_REMOTE_BYTES:
+        if time.monotonic() > deadline:
+            return None
+        chunk = response.read1(READ_CHUNK)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _check(process: QueryProcess, job: Job, timeout: float) -> str:
