@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -37,13 +37,13 @@ from playwright.sync_api import Page, expect
 from pyoxigraph import Store
 
 from conftest import ENGINE_MODES
+from fuzzing import proxy_environment
 from servers import dxkg_server, endpoint_server
 from test_endpoint_limits import server_pid
 
 pytestmark = pytest.mark.e2e
 
 CASE = "/page/id/case/v2-3-19"
-PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 
 
 # -- the trap --------------------------------------------------------------------------------
@@ -87,21 +87,10 @@ def trap() -> Iterator[Trap]:
     listener.close()
 
 
-@contextmanager
-def proxied_through(trap: Trap) -> Iterator[None]:
+def proxied_through(trap: Trap):
     """Environment for the processes started inside: every HTTP(S) proxy is the trap, so a
     fetch of any host (but 127.0.0.1, reached directly) arrives at the trap."""
-    saved = {name: os.environ.get(name) for name in (*PROXY_VARIABLES, "NO_PROXY", "no_proxy")}
-    os.environ.update({name: trap.url for name in PROXY_VARIABLES})
-    os.environ.update({"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return proxy_environment(trap.url)
 
 
 @pytest.fixture(scope="module", params=ENGINE_MODES)
