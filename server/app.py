@@ -57,7 +57,8 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     report = json.loads((dist / "build-report.json").read_text("utf-8"))
     app.config["REPORT"] = report
     app.json.ensure_ascii = False  # Japanese stays readable in the JSON pages
-    # IRIs are minted under this base; the server answers for them on whatever host it runs.
+    # IRIs are minted under this base; the server answers for them on the hosts it allows
+    # (see hosts).
     app.config["BASE_IRI"] = report.get("base_iri", DEFAULT_BASE_IRI)
     i18n.install(app)
     security.install(app)

@@ -7,6 +7,7 @@ not know which one answered. The time limit is enforced here, on our side, in bo
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import threading
@@ -82,7 +83,7 @@ class EmbeddedEngine:
 
     def check(self, job: Job, timeout: float) -> str:
         """Read ``job``'s query in this thread's query process (see :meth:`Engine.check`)."""
-        return _check(self._processes.get(), job, timeout)
+        return _reading(self._processes.get(), job, timeout)[0]
 
 
 class RemoteEngine:
@@ -110,7 +111,7 @@ class RemoteEngine:
     def run(self, job: Job, timeout: float) -> Answer:
         """Check ``job`` here, send it to the remote endpoint, and serialise its answer here."""
         started = time.monotonic()
-        kind, *unknown_functions = _reading(self._checkers.get(), job, timeout)
+        kind, *unknown_functions = _reading(self._checkers.get(), job, timeout, small_stack=True)
         if unknown_functions:
             # dxkg binds them to "no value" in its own engine; a remote store fails the query.
             raise ProtocolError(
@@ -149,7 +150,7 @@ class RemoteEngine:
 
     def check(self, job: Job, timeout: float) -> str:
         """Read ``job``'s query here, in a confined process (see :meth:`Engine.check`)."""
-        return _check(self._checkers.get(), job, timeout)
+        return _reading(self._checkers.get(), job, timeout, small_stack=True)[0]
 
     def _fetch(
         self, job: Job, kind: str, deadline: float, timeout: float
@@ -171,7 +172,7 @@ class RemoteEngine:
                 body = _read_by(response, deadline)
                 headers = response.headers
         except urllib.error.HTTPError as error:
-            message = error.read(4096).decode("utf-8", "replace").strip() or error.reason
+            message = _error_message(error)
             if error.code == 400:
                 raise ProtocolError(400, f"malformed query: {message}") from None
             raise ProtocolError(
@@ -182,6 +183,10 @@ class RemoteEngine:
                 503, f"the query was stopped after the time limit of {timeout:g} s"
             ) from None
         except (urllib.error.URLError, OSError) as error:
+            if isinstance(getattr(error, "reason", None), TimeoutError):
+                raise ProtocolError(
+                    503, f"the query was stopped after the time limit of {timeout:g} s"
+                ) from None
             raise ProtocolError(502, f"the remote endpoint cannot be reached: {error}") from None
         if body is None:
             raise ProtocolError(503, f"the query was stopped after the time limit of {timeout:g} s")
@@ -190,7 +195,18 @@ class RemoteEngine:
         return headers.get_content_type(), body, _announced_cap(headers)
 
 
-def _read_by(response, deadline: float) -> bytes | None:
+def _error_message(error: urllib.error.HTTPError) -> str:
+    """The remote endpoint's one-line message for an error answer (its reason if the
+    body cannot be read), the answer closed."""
+    with error:
+        try:
+            body = error.read(4096).decode("utf-8", "replace")
+        except OSError:
+            body = ""
+    return " ".join(body.split()) or str(error.reason)
+
+
+def _read_by(response: http.client.HTTPResponse, deadline: float) -> bytes | None:
     """The body of ``response``, read in chunks, at most :data:`MAX_REMOTE_BYTES` and one
     more; None if ``deadline`` (``time.monotonic()``) passes first: a socket timeout
     bounds each read, not the whole body."""
@@ -206,14 +222,14 @@ def _read_by(response, deadline: float) -> bytes | None:
     return b"".join(chunks)
 
 
-def _check(process: QueryProcess, job: Job, timeout: float) -> str:
-    return _reading(process, job, timeout)[0]
-
-
-def _reading(process: QueryProcess, job: Job, timeout: float) -> list[str]:
+def _reading(
+    process: QueryProcess, job: Job, timeout: float, small_stack: bool = False
+) -> list[str]:
     """What the engine reads in ``job``'s query: the kind of result it gives, then the
-    functions it calls that the engine does not know (see ``Job.check_only``)."""
-    return process.run(replace(job, check_only=True), timeout).body.decode().split("\n")
+    functions it calls that the engine does not know (see ``Job.check_only``); read on
+    a small stack for a remote store, whose threads' stacks are smaller than ours."""
+    reading = replace(job, check_only=True, small_stack=small_stack)
+    return process.run(reading, timeout).body.decode().split("\n")
 
 
 class _ProcessPerThread:

@@ -6,7 +6,7 @@ of a remote triplestore and is bound by the same time and row limits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import current_app
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, parse_query_results
@@ -61,12 +61,15 @@ def run(job: Job) -> Answer:
 
     A query the engine refuses is the page's fault or its parameters', not the
     reader's: the message says so without the engine's words about a query the
-    reader never wrote. The time limit's 503 stays as it is.
+    reader never wrote. The limits apply as on the endpoint; a 5xx (the time limit, a
+    remote store that failed) stays as it is.
     """
+    settings = _settings()
+    job = replace(job, row_limit=settings.row_limit, byte_limit=settings.byte_limit)
     try:
-        return _engine().run(job, _settings().query_timeout)
+        return _engine().run(job, settings.query_timeout)
     except ProtocolError as error:
-        if error.status == 503:
+        if error.status >= 500:  # the time limit, a remote store that failed
             raise
         raise ProtocolError(400, "this page cannot be shown with these parameters") from None
 
@@ -90,8 +93,7 @@ def ask(query: str) -> bool:
 
 def construct(query: str, media_type: str) -> Answer:
     """A CONSTRUCT or DESCRIBE query's graph, serialised as ``media_type``."""
-    job = Job(prefixes() + query, graph_media_type=media_type, row_limit=_settings().row_limit)
-    return run(job)
+    return run(Job(prefixes() + query, graph_media_type=media_type))
 
 
 def iri(value: str) -> str:

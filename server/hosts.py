@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.wrappers import Response
 
+from . import cors
 from .security import add_security_headers
 
 #: Names of this machine, allowed whatever the options.
@@ -145,7 +146,8 @@ class HostCheck:
 
 def refusal() -> Response:
     """The one-line 400 for a request naming a host this server does not answer for."""
-    return add_security_headers(Response(REFUSAL, 400, mimetype="text/plain"))
+    answer = Response(REFUSAL, 400, mimetype="text/plain", headers=cors.HEADERS)
+    return add_security_headers(answer)
 
 
 def install(app: Flask, allowed: frozenset[str], public: str | None) -> None:

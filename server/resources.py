@@ -155,8 +155,7 @@ def data(path: str) -> Response:
       the release, and the dumps already serve it whole for download: a few MB at most;
     * a client that does not follow paging (rdflib's ``Graph.parse``, a ``fetch``)
       would still get a part of the graph and be told only in the data;
-    * the dump is the release as published: the terms come as written
-      (``"72"^^xsd:positiveInteger``, where a store answers ``xsd:integer``), the same
+    * the dump is the release as published: the terms come as written, the same
       whichever engine serves the endpoint, and no store's own row cap (Virtuoso's
       10,000) can cut the document.
     """

@@ -1,8 +1,9 @@
-"""Query answers: the formats offered, the row limit, and serialisation by pyoxigraph.
+"""Query answers: the formats offered, the row and byte limits, and serialisation by
+pyoxigraph.
 
 Every engine (the embedded store, a remote endpoint) hands its raw result to
-:func:`serialise_capped`, so the row limit and the output formats are the same
-whichever engine answered.
+:func:`serialise_capped`, so the limits and the output formats are the same whichever
+engine answered.
 
 The formats are chosen by :func:`choose` (``Accept``, media-type parameters and q-values)
 or named by a client (``format=``) through the alias registries, one per kind of result:
@@ -371,7 +372,7 @@ def _capped_tsv(
     tsv = b"".join(target.chunks)
     if not target.cut:
         return tsv, target.lines - 1, None
-    complete = tsv[: tsv.rfind(b"\n") + 1]  # whole lines only: the last may be cut
+    complete = tsv[: tsv.rfind(b"\n") + 1] or tsv + b"\n"  # whole lines (the header always)
     lines = complete.split(b"\n")[:-1][: row_limit + 1]
     return b"\n".join(lines) + b"\n", len(lines) - 1, target.cut
 

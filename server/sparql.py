@@ -215,7 +215,8 @@ def answer_reply(answer: Answer, settings: EndpointSettings) -> Reply:
             headers.append(("Result-Truncated-By", "row-limit"))
         if answer.truncated:
             # The header Virtuoso sends on a cut result, which some clients look for.
-            headers.append(("X-SPARQL-MaxRows", str(answer.cut_at or answer.rows)))
+            cut_at = answer.rows if answer.cut_at_bytes is not None else answer.cut_at
+            headers.append(("X-SPARQL-MaxRows", str(cut_at)))
     return Reply(200, answer.media_type, answer.body, tuple(headers))
 
 

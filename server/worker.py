@@ -40,6 +40,7 @@ import selectors
 import socket
 import termios
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from enum import Enum
 from functools import partial
@@ -643,12 +644,21 @@ class RequestBufferingWorker(ThreadWorker):
 
     # The event loop: after a thread.
 
-    def finish_request(self, conn: _Conn, fs) -> None:
-        """Read the next request of a kept-alive connection, or close it."""
-        keep = not fs.cancelled() and fs.exception() is None and fs.result()
-        if not keep:
-            self._close(conn.sock)
-            return
+    def finish_request(self, conn: _Conn, fs: Future) -> None:
+        """Read the next request of a kept-alive connection, or close it (always when the
+        worker is stopping). Runs in the event loop, which nothing here may end."""
+        keep = self.alive and not fs.cancelled() and fs.exception() is None and fs.result()
+        try:
+            if keep:
+                self._next_request(conn)
+            else:
+                self._close(conn.sock)
+        except Exception:  # one connection's trouble never ends the loop
+            self.log.exception("Closing a connection after an error")
+            self._close_now(conn.sock)
+
+    def _next_request(self, conn: _Conn) -> None:
+        """Read the next request of ``conn``, kept alive, in the event loop."""
         conn.sock.setblocking(False)
         conn.next_request(conn.parser.unreader.take_buffered())
         now = time.monotonic()
