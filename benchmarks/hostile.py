@@ -65,7 +65,7 @@ from urllib.parse import urlsplit
 from endpoint import ROOT, collect, percentile, sparql_requests, summary
 from pyoxigraph import RdfFormat, Store
 
-from servers import OXIGRAPH, free_port, process_table, running, wait_until_up
+from servers import OXIGRAPH, free_port, process_table, running, stop, wait_until_up
 
 #: Seconds of simple queries before each phase is measured.
 WARM_UP = 2.0
@@ -519,16 +519,6 @@ def peer(dump: Path) -> Iterator[Peer]:
             yield Peer(endpoint, process, log)
         finally:
             stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """End ``process`` (a server started here): SIGTERM, then SIGKILL after 20 s."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def each_attack_alone(dump: Path, groups: Groups) -> dict[str, dict]:

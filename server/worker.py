@@ -449,6 +449,17 @@ class PacedSocket(socket.socket):
         return max(self._sent - queued[0], 0)
 
 
+def read_some(sock: socket.socket) -> bytes | None:
+    """What a non-blocking ``sock`` holds now: b"" at its end (or on an error), None if
+    nothing has come yet."""
+    try:
+        return sock.recv(READ_SIZE)
+    except (BlockingIOError, InterruptedError):
+        return None
+    except OSError:
+        return b""
+
+
 def send_now(sock: socket.socket, data: bytes) -> None:
     """Send what the socket's buffer takes at once: a refusal never waits for a client."""
     timeout = sock.gettimeout()
@@ -578,12 +589,9 @@ class RequestBufferingWorker(ThreadWorker):
 
     def _on_readable(self, conn: _Conn, _sock: socket.socket) -> None:
         """Take what the client sent; what to do with the request now."""
-        try:
-            data = conn.sock.recv(READ_SIZE)
-        except (BlockingIOError, InterruptedError):
+        data = read_some(conn.sock)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:  # the client went away
             self._stop_waiting(conn)
             self._close_now(conn.sock)
@@ -687,12 +695,9 @@ class RequestBufferingWorker(ThreadWorker):
 
     def _on_linger(self, linger: _Linger, _sock: socket.socket) -> None:
         """Drop what the client of a closing connection sent; close it at its end."""
-        try:
-            data = linger.sock.recv(READ_SIZE)
-        except (BlockingIOError, InterruptedError):
+        data = read_some(linger.sock)
+        if data is None:
             return
-        except OSError:
-            data = b""
         linger.drained += len(data)
         if not data or linger.drained >= LINGER_BYTES:
             self._end_linger(linger)

@@ -48,12 +48,17 @@ def running(command: list[str], probe: str, timeout: float = 60) -> Iterator[sub
             wait_until_up(probe, process, timeout, errors)
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End ``process`` (a server started here): SIGTERM, then SIGKILL after 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float, errors: BinaryIO) -> None:
