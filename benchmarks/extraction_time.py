@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dxkg.config import PROJECT_ROOT
+from dxkg.pipeline.extract.survey import DOCUMENT_ID as SURVEY_DOCUMENT
+from dxkg.pipeline.extract.survey import extract_survey
 from dxkg.pipeline.pipeline import CASE_EXTRACTORS
-from dxkg.pipeline.survey import DOCUMENT_ID as SURVEY_DOCUMENT
-from dxkg.pipeline.survey import extract_survey
 
 SOURCES = PROJECT_ROOT / "sources"
 

@@ -22,11 +22,11 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, Store
 
 from dxkg.config import PROJECT_ROOT, Paths
-from dxkg.pipeline.network import build_networks
-from dxkg.pipeline.networkexport import write_analysis
-from dxkg.pipeline.networkmeasures import analyse
+from dxkg.pipeline.analysis.export import write_analysis
+from dxkg.pipeline.analysis.measures import analyse
+from dxkg.pipeline.analysis.networks import build_networks
 from dxkg.pipeline.pipeline import read_report
-from dxkg.pipeline.publish import NQUADS
+from dxkg.pipeline.publish.dumps import NQUADS
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 from servers import dxkg_server  # the test helpers: they start and stop servers

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from dxkg.config import Paths
-from dxkg.pipeline.cases.records import CaseCollectionExtract
-from dxkg.pipeline.corpus import verify_corpus
+from dxkg.pipeline.extract.cases.records import CaseCollectionExtract
+from dxkg.pipeline.extract.corpus import verify_corpus
 from dxkg.pipeline.pipeline import (
     SUSPECTED_TYPOS_FILE,
     TYPOS_FILE,

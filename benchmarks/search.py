@@ -26,7 +26,7 @@ from pathlib import Path
 
 from endpoint import drive, load_arguments
 
-from dxkg.pipeline.searchindex import (
+from dxkg.pipeline.publish.searchindex import (
     EXCLUDED_CLASSES,
     LABEL_PROPERTIES,
     SEARCH_FILE,

@@ -2,7 +2,7 @@
 
 Intermediate records go to ``work/`` (beside ``dist/``) as JSON so every stage can be inspected
 and re-run on its own. The release is assembled in a staging folder and published
-(:mod:`.releases`: ``dist`` switched to it) only when every stage, validation included,
+(:mod:`dxkg.pipeline.publish.releases`: ``dist`` switched to it) only when every stage, validation included,
 passed: a failed build leaves the previous release untouched.
 """
 
@@ -20,30 +20,39 @@ from pyoxigraph import RdfFormat, Store
 from rdflib import Graph
 
 from dxkg.config import DEFAULT_BASE_IRI, Paths
-
-from . import releases, report
-from .cases.records import CaseCollectionExtract, LinkedCases
-from .cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
-from .cases.v2 import extract_case_collection_v2
-from .cases.v4 import CHAPTER1_DOCUMENT, TITLES_DOCUMENT, extract_v4_chapter1, extract_v4_titles
-from .catalogue import licence_summary, load_settings, write_metadata
-from .citations import check_cited_lines
-from .corpus import SourceDocument, verify_corpus
-from .docs import write_ontology_docs
-from .exports import write_csv_exports
-from .linking import LinkedEntities, ReferenceFiles, link_corpus
-from .mapping import case_nodes, link_nodes, load_context, map_records, survey_nodes
-from .municipalities import MUNICIPALITIES_FILE
-from .networkexport import write_network
-from .publish import NQUADS, write_checksums, write_dumps
-from .records import Anomaly, LinkedSurvey, SurveyExtract
-from .searchindex import write_search_index
-from .sourcetext import read_source_lines
-from .storeforms import describe, rewritten_literals
-from .survey import DOCUMENT_ID as SURVEY_DOCUMENT
-from .survey import extract_survey
-from .typos import load_suspected_typos, scan_document
-from .validate import ValidationReport, load_report_shapes, load_shapes, validate_graph
+from dxkg.pipeline.analysis.export import write_network
+from dxkg.pipeline.extract.cases.records import CaseCollectionExtract, LinkedCases
+from dxkg.pipeline.extract.cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
+from dxkg.pipeline.extract.cases.v2 import extract_case_collection_v2
+from dxkg.pipeline.extract.cases.v4 import (
+    CHAPTER1_DOCUMENT,
+    TITLES_DOCUMENT,
+    extract_v4_chapter1,
+    extract_v4_titles,
+)
+from dxkg.pipeline.extract.citations import check_cited_lines
+from dxkg.pipeline.extract.corpus import SourceDocument, verify_corpus
+from dxkg.pipeline.extract.sourcetext import read_source_lines
+from dxkg.pipeline.extract.survey import DOCUMENT_ID as SURVEY_DOCUMENT
+from dxkg.pipeline.extract.survey import extract_survey
+from dxkg.pipeline.extract.typos import load_suspected_typos, scan_document
+from dxkg.pipeline.link.government_codes import MUNICIPALITIES_FILE
+from dxkg.pipeline.link.stage import LinkedEntities, ReferenceFiles, link_corpus
+from dxkg.pipeline.map import case_nodes, link_nodes, load_context, map_records, survey_nodes
+from dxkg.pipeline.publish import releases, report
+from dxkg.pipeline.publish.catalogue import licence_summary, load_settings, write_metadata
+from dxkg.pipeline.publish.docs import write_ontology_docs
+from dxkg.pipeline.publish.dumps import NQUADS, write_checksums, write_dumps
+from dxkg.pipeline.publish.searchindex import write_search_index
+from dxkg.pipeline.publish.tables import write_csv_exports
+from dxkg.pipeline.records import Anomaly, LinkedSurvey, SurveyExtract
+from dxkg.pipeline.validate.shacl import (
+    ValidationReport,
+    load_report_shapes,
+    load_shapes,
+    validate_graph,
+)
+from dxkg.pipeline.validate.storeforms import describe, rewritten_literals
 
 SCHEMES_FILE = "schemes/survey-codes.ttl"
 # Every SKOS concept scheme of the vocabulary, published in the "schemes" graph.
@@ -219,7 +228,7 @@ def check_stage(graphs: dict[str, Graph], paths: Paths) -> ValidationReport:
 
 def check_store_forms(graphs: dict[str, Graph]) -> None:
     """Stop the build on any literal that a SPARQL store would give back in another form
-    (see :mod:`.storeforms`): the release publishes what its clients receive."""
+    (see :mod:`dxkg.pipeline.validate.storeforms`): the release publishes what its clients receive."""
     rewritten = rewritten_literals(graphs.values())
     if rewritten:
         raise BuildError(

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from dxkg.config import DEFAULT_BASE_IRI, Paths
-from dxkg.web.results import DEFAULT_BYTE_LIMIT
-from dxkg.web.sandbox import DEFAULT_MEMORY_BYTES
+from dxkg.web.sparql.results import DEFAULT_BYTE_LIMIT
+from dxkg.web.sparql.sandbox import DEFAULT_MEMORY_BYTES
 
 DIST_OPTION = click.option(
     "--dist",
@@ -44,10 +44,10 @@ def build(dist: Path | None, base_iri: str) -> None:
 
     The previous release in dist/ stays untouched unless every stage passes.
     """
-    from dxkg.pipeline.corpus import CorpusError
-    from dxkg.pipeline.link import LinkError
+    from dxkg.pipeline.extract.corpus import CorpusError
+    from dxkg.pipeline.extract.sourcetext import SourceFormatError
+    from dxkg.pipeline.link.survey import LinkError
     from dxkg.pipeline.pipeline import BuildError, run_build
-    from dxkg.pipeline.sourcetext import SourceFormatError
 
     if not base_iri.endswith(("/", "#")):
         raise click.BadParameter("must end with / or #", param_hint="--base-iri")
@@ -73,7 +73,7 @@ def validate(dist: Path | None) -> None:
     from rdflib import Dataset
 
     from dxkg.pipeline.pipeline import validate_stage
-    from dxkg.pipeline.publish import GRAPH_BASE, NQUADS
+    from dxkg.pipeline.publish.dumps import GRAPH_BASE, NQUADS
 
     paths = _paths(dist)
     dataset = Dataset()
@@ -289,15 +289,15 @@ def publish(
 
     from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
-    from dxkg.pipeline.graphstore import (
+    from dxkg.pipeline.load import (
         GraphStore,
         GraphStoreError,
         describe,
         plan,
         release_graphs,
     )
-    from dxkg.pipeline.graphstore import publish as publish_graphs
-    from dxkg.pipeline.publish import NQUADS
+    from dxkg.pipeline.load import publish as publish_graphs
+    from dxkg.pipeline.publish.dumps import NQUADS
 
     paths = _paths(dist)
     if not (paths.dist / NQUADS).is_file():
@@ -333,7 +333,7 @@ def stats(dist: Path | None) -> None:
     from pyoxigraph import RdfFormat, Store
 
     from dxkg.pipeline.pipeline import read_report
-    from dxkg.pipeline.publish import NQUADS
+    from dxkg.pipeline.publish.dumps import NQUADS
 
     paths = _paths(dist)
     store = Store()
@@ -369,11 +369,11 @@ def network(dist: Path | None, out: Path) -> None:
 
     from pyoxigraph import RdfFormat, Store
 
-    from dxkg.pipeline.network import build_networks
-    from dxkg.pipeline.networkexport import write_analysis
-    from dxkg.pipeline.networkmeasures import analyse
+    from dxkg.pipeline.analysis.export import write_analysis
+    from dxkg.pipeline.analysis.measures import analyse
+    from dxkg.pipeline.analysis.networks import build_networks
     from dxkg.pipeline.pipeline import read_report
-    from dxkg.pipeline.publish import NQUADS
+    from dxkg.pipeline.publish.dumps import NQUADS
 
     paths = _paths(dist)
     started = time.perf_counter()

@@ -9,29 +9,26 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from dxkg.config import DEFAULT_BASE_IRI
-from dxkg.pipeline.releases import hold
-
-from . import (
+from dxkg.pipeline.publish.releases import hold
+from dxkg.web import cors, hosts, security
+from dxkg.web.errors import ProtocolError
+from dxkg.web.settings import EndpointSettings
+from dxkg.web.sparql import endpoint as sparql
+from dxkg.web.sparql.engines import EmbeddedEngine, Engine, RemoteEngine
+from dxkg.web.views import (
     classes,
-    cors,
     downloads,
     editor,
     graphview,
     home,
-    hosts,
     i18n,
     network,
     ontology,
     pages,
-    release,
     resources,
     search,
-    security,
-    sparql,
 )
-from .engines import EmbeddedEngine, Engine, RemoteEngine
-from .errors import ProtocolError
-from .settings import EndpointSettings
+from dxkg.web.views import files as release
 
 
 def create_engine(dist: Path, settings: EndpointSettings) -> Engine:

@@ -10,7 +10,7 @@ headers a script needs besides the safelisted ones are exposed (``Link``, ``Loca
 :func:`install` adds them to every answer of the Flask application in one after-request
 hook, and answers preflights (``OPTIONS`` with ``Access-Control-Request-Method``) on
 every route, which Flask answers with its ``Allow``. The SPARQL endpoint, answered ahead
-of Flask, sends the same headers itself (:mod:`.sparql`).
+of Flask, sends the same headers itself (:mod:`dxkg.web.sparql.endpoint`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 
 from flask import Flask, Response, request
 
-#: The endpoint's headers about its limits (see :mod:`.sparql`), which clients read.
+#: The endpoint's headers about its limits (see :mod:`dxkg.web.sparql.endpoint`), which clients read.
 RESULT_HEADERS = (
     "Result-Rows",
     "Result-Row-Limit",

@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.wrappers import Response
 
-from . import cors
-from .security import add_security_headers
+from dxkg.web import cors
+from dxkg.web.security import add_security_headers
 
 #: Names of this machine, allowed whatever the options.
 LOOPBACK = ("localhost", "127.0.0.1", "[::1]")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
-from .app import create_app
-from .settings import EndpointSettings
-from .worker import ClientLimits, RequestBufferingWorker
+from dxkg.web.app import create_app
+from dxkg.web.settings import EndpointSettings
+from dxkg.web.worker import ClientLimits, RequestBufferingWorker
 
 #: gunicorn's own ceiling for the request line: longer GET queries get 414 and
 #: should be sent by POST, whose body may be up to ``max_request_bytes``.

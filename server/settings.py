@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .hosts import LOOPBACK
-from .results import DEFAULT_BYTE_LIMIT
-from .sandbox import DEFAULT_MEMORY_BYTES
+from dxkg.web.hosts import LOOPBACK
+from dxkg.web.sparql.results import DEFAULT_BYTE_LIMIT
+from dxkg.web.sparql.sandbox import DEFAULT_MEMORY_BYTES
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,8 @@ from gunicorn.http.message import DEFAULT_MAX_HEADERFIELD_SIZE, MAX_HEADERS, MAX
 from gunicorn.http.unreader import Unreader
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-from . import cors
-from .security import add_security_headers
+from dxkg.web import cors
+from dxkg.web.security import add_security_headers
 
 #: Seconds a client has to send a whole request (head and body). Generous for any real
 #: client on any link a 1 MiB query crosses; a client slower than that is closed (408).

@@ -19,12 +19,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from dxkg.config import PROJECT_ROOT, Paths
-from dxkg.pipeline.cases.records import Case
-from dxkg.pipeline.cases.v2 import extract_case_collection_v2
-from dxkg.pipeline.cases.v4 import extract_v4_chapter1
-from dxkg.pipeline.corpus import MANIFEST_NAME, CorpusError, load_manifest, sha256_of
+from dxkg.pipeline.extract.cases.records import Case
+from dxkg.pipeline.extract.cases.v2 import extract_case_collection_v2
+from dxkg.pipeline.extract.cases.v4 import extract_v4_chapter1
+from dxkg.pipeline.extract.corpus import MANIFEST_NAME, CorpusError, load_manifest, sha256_of
+from dxkg.pipeline.extract.sourcetext import SourceFormatError
 from dxkg.pipeline.pipeline import run_build
-from dxkg.pipeline.sourcetext import SourceFormatError
 from test_build import release_files
 
 pytestmark = pytest.mark.e2e

@@ -188,7 +188,7 @@ def test_iris_keeping_percent_escapes_dereference(server):
 
 
 def test_every_class_with_facets_has_a_working_page(server):
-    from dxkg.web.facets import FACETS
+    from dxkg.web.views.facets import FACETS
 
     for name in FACETS:
         response = get(f"{server}/class/{name}.json")

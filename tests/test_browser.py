@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from browser import release_with
 from conftest import ENGINE_MODES
-from dxkg.web.i18n import MESSAGES
+from dxkg.web.views.i18n import MESSAGES
 from servers import endpoint_server
 
 pytestmark = pytest.mark.e2e

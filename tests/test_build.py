@@ -9,11 +9,11 @@ import pytest
 from rdflib import Dataset
 
 from dxkg.config import Paths
-from dxkg.pipeline.corpus import CorpusError
-from dxkg.pipeline.exports import TABLES
-from dxkg.pipeline.networkplots import FIGURES
+from dxkg.pipeline.analysis.plots import FIGURES
+from dxkg.pipeline.extract.corpus import CorpusError
 from dxkg.pipeline.pipeline import CASE_EXTRACTORS, BuildError, run_build
-from dxkg.pipeline.publish import CHECKSUMS
+from dxkg.pipeline.publish.dumps import CHECKSUMS
+from dxkg.pipeline.publish.tables import TABLES
 from test_network import NETWORKS
 
 pytestmark = pytest.mark.e2e

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.cases import fields
-from dxkg.pipeline.cases.records import CaseCollectionExtract
-from dxkg.pipeline.cases.v2 import DOCUMENT_ID, extract_case_collection_v2
-from dxkg.pipeline.report import case_collection_summary
-from dxkg.pipeline.sourcetext import SourceFormatError
+from dxkg.pipeline.extract.cases import fields
+from dxkg.pipeline.extract.cases.records import CaseCollectionExtract
+from dxkg.pipeline.extract.cases.v2 import DOCUMENT_ID, extract_case_collection_v2
+from dxkg.pipeline.extract.sourcetext import SourceFormatError
+from dxkg.pipeline.publish.report import case_collection_summary
 
 SOURCES = PROJECT_ROOT / "sources"
 

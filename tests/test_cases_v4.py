@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.cases.records import Case, CaseCollectionExtract
-from dxkg.pipeline.cases.v4 import extract_v4_chapter1, extract_v4_titles
-from dxkg.pipeline.report import case_collection_summary
-from dxkg.pipeline.sourcetext import SourceFormatError, read_source_lines
-from dxkg.pipeline.typos import load_suspected_typos, scan_document
+from dxkg.pipeline.extract.cases.records import Case, CaseCollectionExtract
+from dxkg.pipeline.extract.cases.v4 import extract_v4_chapter1, extract_v4_titles
+from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
+from dxkg.pipeline.extract.typos import load_suspected_typos, scan_document
+from dxkg.pipeline.publish.report import case_collection_summary
 
 SOURCES = PROJECT_ROOT / "sources"
 CHAPTER1 = SOURCES / "002_c9aae381e02ff410.txt"

@@ -35,7 +35,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
-from dxkg.web.results import query_order
+from dxkg.web.sparql.results import query_order
 
 pytestmark = pytest.mark.e2e
 

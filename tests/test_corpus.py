@@ -1,7 +1,7 @@
 import pytest
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.corpus import CorpusError, load_manifest, sha256_of, verify_corpus
+from dxkg.pipeline.extract.corpus import CorpusError, load_manifest, sha256_of, verify_corpus
 
 SOURCES = PROJECT_ROOT / "sources"
 

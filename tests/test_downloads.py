@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from dxkg.web.app import create_app
-from dxkg.web.downloads import GROUPS, KNOWN_FILES, UNKNOWN, human_size, kind_of
+from dxkg.web.views.downloads import GROUPS, KNOWN_FILES, UNKNOWN, human_size, kind_of
 
 
 @pytest.fixture(scope="module")

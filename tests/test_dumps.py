@@ -9,7 +9,7 @@ import pytest
 from pyoxigraph import RdfFormat, Store
 from rdflib import XSD, Dataset, Graph
 
-from dxkg.pipeline.exports import TABLES
+from dxkg.pipeline.publish.tables import TABLES
 
 pytestmark = pytest.mark.e2e
 

@@ -1,6 +1,6 @@
 """Matching the same case across editions (unit level, on the real extracts)."""
 
-from dxkg.pipeline.cases.editions import match_editions, title_similarity
+from dxkg.pipeline.link.editions import match_editions, title_similarity
 
 
 def cases_of(extracts, edition):

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from dxkg.config import PROJECT_ROOT
 from dxkg.web.app import create_app
-from dxkg.web.editor import FORM_FORMATS, ExampleQuery, example_queries, readme_examples
-from dxkg.web.results import FORMAT_ALIASES
+from dxkg.web.sparql.results import FORMAT_ALIASES
+from dxkg.web.views.editor import FORM_FORMATS, ExampleQuery, example_queries, readme_examples
 
 README = """\
 # A vocabulary

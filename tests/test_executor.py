@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from dxkg.web import sandbox
 from dxkg.web.errors import ProtocolError
-from dxkg.web.executor import Job, QueryProcess
+from dxkg.web.sparql import sandbox
+from dxkg.web.sparql.executor import Job, QueryProcess
 
 # A three-way cross product of 400 triples: 64 million rows to count, minutes of work.
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

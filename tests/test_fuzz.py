@@ -44,11 +44,11 @@ from hypothesis import strategies as st
 
 import fuzzing
 from dxkg.web.app import create_app
-from dxkg.web.complexity import decode_escapes, nesting
-from dxkg.web.editor import README, example_queries
-from dxkg.web.facets import FACETS
 from dxkg.web.serve import MAX_REQUEST_LINE
 from dxkg.web.settings import EndpointSettings
+from dxkg.web.sparql.complexity import decode_escapes, nesting
+from dxkg.web.views.editor import README, example_queries
+from dxkg.web.views.facets import FACETS
 from fuzzing import check, exchange, profile_settings
 from reporting import keep, show
 from servers import endpoint_server

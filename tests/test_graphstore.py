@@ -10,7 +10,7 @@ import pytest
 import requests
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
-from dxkg.pipeline.graphstore import canonical_lines
+from dxkg.pipeline.load import canonical_lines
 from servers import OXIGRAPH, free_port, running
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

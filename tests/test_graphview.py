@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from pyoxigraph import Literal, NamedNode, Store
 
 from dxkg.web.app import create_app
-from dxkg.web.graphview import MAX_NODES
+from dxkg.web.views.graphview import MAX_NODES
 
 pytestmark = pytest.mark.e2e
 

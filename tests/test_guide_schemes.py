@@ -7,7 +7,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.sourcetext import read_source_lines
+from dxkg.pipeline.extract.sourcetext import read_source_lines
 from dxkg.pipeline.text import match_key
 
 SCHEMES = Graph().parse(PROJECT_ROOT / "ontology" / "schemes" / "dx-guide.ttl")

@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.corpus import load_manifest
-from dxkg.pipeline.governments import GovernmentRegistry
-from dxkg.pipeline.link import CodeLists, LinkError, link_survey
+from dxkg.pipeline.extract.corpus import load_manifest
+from dxkg.pipeline.link.governments import GovernmentRegistry
+from dxkg.pipeline.link.survey import CodeLists, LinkError, link_survey
 from dxkg.pipeline.records import CodedValue, SourceSpan
 
 SCHEMES = PROJECT_ROOT / "ontology" / "schemes" / "survey-codes.ttl"

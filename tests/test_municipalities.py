@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.municipalities import (
+from dxkg.pipeline.link.government_codes import (
     AMBIGUOUS,
     MUNICIPAL_KINDS,
     MUNICIPALITIES_FILE,

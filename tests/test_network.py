@@ -18,9 +18,9 @@ from rdflib.namespace import DCAT
 
 from dxkg.cli import main
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.network import build_networks
-from dxkg.pipeline.networkexport import write_analysis
-from dxkg.pipeline.networkmeasures import LOUVAIN_SEED, analyse, project, side
+from dxkg.pipeline.analysis.export import write_analysis
+from dxkg.pipeline.analysis.measures import LOUVAIN_SEED, analyse, project, side
+from dxkg.pipeline.analysis.networks import build_networks
 
 #: The six networks of a release, written out here rather than read from the build
 #: (``test_build`` and ``test_network_page`` check the published files against them).

@@ -16,9 +16,9 @@ import requests
 from pyoxigraph import Literal, NamedNode, Quad
 
 from browser import release_with
-from dxkg.pipeline.networkplots import FIGURES
-from dxkg.web import networkdata
-from dxkg.web.i18n import MESSAGES
+from dxkg.pipeline.analysis.plots import FIGURES
+from dxkg.web.views import networkdata
+from dxkg.web.views.i18n import MESSAGES
 from servers import dxkg_server
 from test_network import NETWORKS
 

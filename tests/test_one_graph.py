@@ -358,7 +358,7 @@ def test_the_build_stops_on_a_literal_the_store_would_rewrite(corpus_copy):
 
 
 def test_store_forms_names_what_the_store_rewrites():
-    from dxkg.pipeline.storeforms import rewritten_literals
+    from dxkg.pipeline.validate.storeforms import rewritten_literals
 
     graph = Graph()
     subject, predicate = URIRef("https://example.org/s"), RDF.value

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dxkg.web.editor import readme_examples
+from dxkg.web.views.editor import readme_examples
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dxkg.pipeline.participants import (
+from dxkg.pipeline.link.participants import (
     NO_PARTICIPATION,
     Participation,
     SystemRow,

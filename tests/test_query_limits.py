@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from dxkg.web.complexity import MAX_NESTING, MAX_OPERATORS, check_complexity, nesting
-from dxkg.web.editor import README, example_queries
 from dxkg.web.errors import ProtocolError
+from dxkg.web.sparql.complexity import MAX_NESTING, MAX_OPERATORS, check_complexity, nesting
+from dxkg.web.views.editor import README, example_queries
 
 
 def test_the_vocabularys_example_queries_pass():

@@ -24,7 +24,7 @@ import requests
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from dxkg.web.errors import ProtocolError
-from dxkg.web.executor import Job, QueryProcess, union_default_graph
+from dxkg.web.sparql.executor import Job, QueryProcess, union_default_graph
 from servers import dxkg_server, process_table
 from test_endpoint_limits import server_pid
 

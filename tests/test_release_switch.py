@@ -5,7 +5,7 @@ up after killed builds.
 The end-to-end tests serve a copy of the session's release, kill a build mid-publish,
 then rebuild under another base IRI (so that every IRI, count and file differs) while
 the server runs, and compare what it answers with the files of the first release. The
-unit tests drive :mod:`dxkg.pipeline.releases` on small fake releases.
+unit tests drive :mod:`dxkg.pipeline.publish.releases` on small fake releases.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from dxkg.pipeline import releases
+from dxkg.pipeline.publish import releases
 from servers import dxkg_server
 
 OLD_BASE = "https://dxkg.example.org/"

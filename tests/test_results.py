@@ -11,7 +11,7 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from dxkg.web.results import RESULTS_FORMATS, NotAcceptable, serialise_capped
+from dxkg.web.sparql.results import RESULTS_FORMATS, NotAcceptable, serialise_capped
 
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 AWKWARD = [

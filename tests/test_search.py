@@ -13,11 +13,11 @@ import pytest
 from flask.testing import FlaskClient
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
 
-from dxkg.pipeline.publish import CHECKSUMS
-from dxkg.pipeline.searchindex import SEARCH_FILE, search_key, write_search_index
+from dxkg.pipeline.publish.dumps import CHECKSUMS
+from dxkg.pipeline.publish.searchindex import SEARCH_FILE, search_key, write_search_index
 from dxkg.pipeline.text import match_key
 from dxkg.web.app import create_app
-from dxkg.web.search import MAX_QUERY_CHARS, PER_GROUP, PER_PAGE, SNIPPET_CHARS, highlight
+from dxkg.web.views.search import MAX_QUERY_CHARS, PER_GROUP, PER_PAGE, SNIPPET_CHARS, highlight
 
 BASE = "https://example.org/"
 DXKG = BASE + "ontology#"

@@ -5,7 +5,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.validate import load_report_shapes, load_shapes, validate_graph
+from dxkg.pipeline.validate.shacl import load_report_shapes, load_shapes, validate_graph
 
 PREFIXES = """
 @prefix dxkg: <https://dxkg.example.org/ontology#> .

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.sourcetext import SourceFormatError
-from dxkg.pipeline.survey import extract_survey
+from dxkg.pipeline.extract.sourcetext import SourceFormatError
+from dxkg.pipeline.extract.survey import extract_survey
 
 
 def test_row_counts_per_table(survey):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.sourcetext import read_source_lines
-from dxkg.pipeline.typos import load_suspected_typos, scan_document, unmatched
+from dxkg.pipeline.extract.sourcetext import read_source_lines
+from dxkg.pipeline.extract.typos import load_suspected_typos, scan_document, unmatched
 
 SOURCES = PROJECT_ROOT / "sources"
 CURATED = load_suspected_typos(PROJECT_ROOT / "mappings" / "reference" / "suspected-typos.csv")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.vendors import (
+from dxkg.pipeline.link.vendors import (
     VENDOR_ALIASES_FILE,
     load_vendor_aliases,
     organisation_key,

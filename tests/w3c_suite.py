@@ -14,12 +14,12 @@ another copy). Two of its manifests are run:
 Each evaluation test gets a fresh pyoxigraph store holding exactly the test's
 dataset: ``qt:data`` in the default graph, each ``qt:graphData`` in a named graph
 named by its file IRI. (The release store's default graph is the union of its named
-graphs, see :func:`dxkg.web.executor.union_default_graph`; a W3C test's default
+graphs, see :func:`dxkg.web.sparql.executor.union_default_graph`; a W3C test's default
 graph is only ``qt:data``, so that copy is not made here.) The query then takes the
-endpoint's own path: a confined :class:`~dxkg.web.executor.QueryProcess` over that
-store evaluates a :class:`~dxkg.web.executor.Job` with the query file's IRI as base
+endpoint's own path: a confined :class:`~dxkg.web.sparql.executor.QueryProcess` over that
+store evaluates a :class:`~dxkg.web.sparql.executor.Job` with the query file's IRI as base
 and serialises the answer with dxkg's capped serialisers
-(:func:`dxkg.web.results.serialise_capped`, limits far above any test), in the
+(:func:`dxkg.web.sparql.results.serialise_capped`, limits far above any test), in the
 format the expected result is written in: SPARQL XML, JSON, CSV or TSV for ``.srx``,
 ``.srj``, ``.csv``, ``.tsv``, SPARQL JSON for a result set written in RDF
 (``rs:ResultSet``), N-Triples or Turtle for a graph. Both sides are parsed and
@@ -90,7 +90,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
 from dxkg.web.errors import ProtocolError
-from dxkg.web.executor import Job, QueryProcess
+from dxkg.web.sparql.executor import Job, QueryProcess
 from protocol_manifest import earl_report
 
 SUITE = Path(

@@ -1,0 +1,1 @@
+"""Network analysis for researchers, read from the published release with SPARQL."""

@@ -1,0 +1,260 @@
+"""The link stage: one identity per thing across documents, and links outward.
+
+Reads the extracts and returns three record sets: the linked survey, the
+linked cases, and the entities and links that span documents (governments,
+organisations, departments, technology tags, edition links, joint systems),
+with what could not be resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dxkg.config import DEFAULT_BASE_IRI
+from dxkg.pipeline import iris
+from dxkg.pipeline.extract.cases.records import CaseCollectionExtract, CaseNode, LinkedCases
+from dxkg.pipeline.extract.corpus import SourceDocument
+from dxkg.pipeline.link.cases import CaseLinker, link_cases
+from dxkg.pipeline.link.editions import EditionMatching, match_editions
+from dxkg.pipeline.link.governments import (
+    AreaMapping,
+    GovernmentNode,
+    GovernmentRegistry,
+    UnresolvedName,
+)
+from dxkg.pipeline.link.organisations import (
+    DepartmentDirectory,
+    DepartmentNode,
+    OrganisationDirectory,
+    OrganisationNode,
+)
+from dxkg.pipeline.link.participants import joint_system_groups
+from dxkg.pipeline.link.survey import link_survey
+from dxkg.pipeline.link.technologies import (
+    TaggingEvaluation,
+    TechnologyMatch,
+    TechnologyTagger,
+    evaluate_tags,
+)
+from dxkg.pipeline.link.vendors import VendorCounts, load_vendor_aliases, resolve_organisations
+from dxkg.pipeline.records import LinkedSharedSystem, LinkedSurvey, Record, SurveyExtract
+
+
+@dataclass(frozen=True)
+class ReferenceFiles:
+    """The curated inputs of linking, all in the repository."""
+
+    code_lists: Path
+    municipalities: Path
+    prefectures: Path
+    vendor_aliases: Path
+    technologies: Path
+    technology_gold: Path
+
+
+class TagNode(Record):
+    """The evidence that a record uses a technology: where and what matched."""
+
+    id: str
+    type: str = "TechnologyTag"
+    label: str
+    label_en: str
+    technology: str
+    matched_field: list[str]
+    matched_text: list[str]
+
+
+class TaggedRecord(Record):
+    """A case or survey row with the technologies its text names."""
+
+    id: str
+    uses_technology: list[str]
+    technology_tag: list[TagNode]
+
+
+class EditionNode(Record):
+    """A case of the later edition: the same case in the earlier one, or new."""
+
+    id: str
+    was_revision_of: str | None
+    new_in_edition: bool
+
+
+class JointSystemNode(Record):
+    """One system that several prefectures report in separate rows of table ②."""
+
+    id: str
+    type: str = "JointSharedSystem"
+    label: str
+    reported_by: list[str]
+    used_by: list[str]
+    reported_as: list[str]
+
+
+class LinkedEntities(Record):
+    """What linking adds across documents, and the measures the build report gives."""
+
+    governments: list[GovernmentNode]
+    area_mappings: list[AreaMapping]
+    organisations: list[OrganisationNode]
+    departments: list[DepartmentNode]
+    tagged: list[TaggedRecord]
+    editions: list[EditionNode]
+    joint_systems: list[JointSystemNode]
+    resolved_names: int
+    unresolved_names: list[UnresolvedName]
+    edition_matching: EditionMatching
+    vendor_counts: VendorCounts
+    tagging: TaggingEvaluation
+
+
+def link_corpus(
+    survey: SurveyExtract,
+    case_extracts: list[CaseCollectionExtract],
+    documents: dict[str, SourceDocument],
+    files: ReferenceFiles,
+) -> tuple[LinkedSurvey, LinkedCases, LinkedEntities]:
+    """Link every record of the corpus; see the module docstring."""
+    governments = GovernmentRegistry.load(files.municipalities, files.prefectures)
+    linked_survey = link_survey(survey, documents, files.code_lists, governments)
+    vendors = resolve_organisations(
+        _organisation_mentions(case_extracts), load_vendor_aliases(files.vendor_aliases)
+    )
+    organisations = OrganisationDirectory(vendors, governments)
+    departments = DepartmentDirectory()
+    linked_cases = link_cases(case_extracts, CaseLinker(governments, organisations, departments))
+    tagger = TechnologyTagger.load(files.technologies)
+    tagged = [
+        *(_tagged(case.id, tagger.tag(_case_fields(case))) for case in linked_cases.cases),
+        *(
+            _tagged(row.id, tagger.tag([("title", row.label), ("usage", row.usage)]))
+            for row in linked_survey.initiatives
+        ),
+        *(
+            _tagged(row.id, tagger.tag([("title", row.label), ("business", row.business)]))
+            for row in linked_survey.shared_systems
+        ),
+    ]
+    matching = _match_editions(case_extracts)
+    entities = LinkedEntities(
+        governments=governments.nodes(),
+        area_mappings=governments.area_mappings(),
+        organisations=organisations.nodes,
+        departments=sorted(departments.nodes.values(), key=lambda node: node.id),
+        tagged=[record for record in tagged if record.uses_technology],
+        editions=_edition_nodes(matching),
+        joint_systems=_joint_systems(survey, linked_survey.shared_systems),
+        resolved_names=governments.resolved_names,
+        unresolved_names=governments.unresolved,
+        edition_matching=matching,
+        vendor_counts=vendors.counts,
+        tagging=evaluate_tags(
+            {
+                record.id.removeprefix(DEFAULT_BASE_IRI): {
+                    _notation(t) for t in record.technology_tag
+                }
+                for record in tagged
+            },
+            files.technology_gold,
+        ),
+    )
+    return linked_survey, linked_cases, entities
+
+
+def _organisation_mentions(extracts: Iterable[CaseCollectionExtract]) -> list[tuple[str, str, str]]:
+    """Every provider and participant string, in document order, with its case and role."""
+    return [
+        (text, case.key, role)
+        for extract in extracts
+        for case in extract.cases
+        if case.services
+        for role, names in (
+            ("provider", case.services.providers),
+            ("participant", case.services.participants),
+        )
+        for text in names
+    ]
+
+
+def _case_fields(case: CaseNode) -> list[tuple[str, str | None]]:
+    """The texts of a case the tagger reads: title, Point, overview, service names."""
+    return [
+        ("title", case.label),
+        *(("point", point) for point in case.point),
+        ("overview", case.overview),
+        *(("service", service.label) for service in case.services),
+    ]
+
+
+def _tagged(record: str, matches: list[TechnologyMatch]) -> TaggedRecord:
+    by_concept: dict[str, list[TechnologyMatch]] = {}
+    for match in matches:
+        by_concept.setdefault(match.concept, []).append(match)
+    return TaggedRecord(
+        id=record,
+        uses_technology=sorted(by_concept),
+        technology_tag=[
+            TagNode(
+                id=iris.technology_tag(record, found[0].notation),
+                label=f"技術タグ: {found[0].technology_label}",
+                label_en=f"technology tag: {found[0].notation}",
+                technology=concept,
+                matched_field=sorted({match.field for match in found}),
+                matched_text=sorted({match.matched_text for match in found}),
+            )
+            for concept, found in sorted(by_concept.items())
+        ],
+    )
+
+
+def _notation(tag: TagNode) -> str:
+    return tag.id.rsplit("/", 1)[1]
+
+
+def _match_editions(extracts: list[CaseCollectionExtract]) -> EditionMatching:
+    earlier = [case for extract in extracts if extract.edition == "2.0" for case in extract.cases]
+    later = [case for extract in extracts if extract.edition == "4.0" for case in extract.cases]
+    return match_editions(earlier, later)
+
+
+def _edition_nodes(matching: EditionMatching) -> list[EditionNode]:
+    return sorted(
+        [
+            *(
+                EditionNode(
+                    id=iris.case(link.later),
+                    was_revision_of=iris.case(link.earlier),
+                    new_in_edition=False,
+                )
+                for link in matching.links
+            ),
+            *(
+                EditionNode(id=iris.case(key), was_revision_of=None, new_in_edition=True)
+                for key in matching.new_cases
+            ),
+        ],
+        key=lambda node: node.id,
+    )
+
+
+def _joint_systems(
+    survey: SurveyExtract, linked: list[LinkedSharedSystem]
+) -> list[JointSystemNode]:
+    """Rows that several prefectures report as one system, as one node over the rows."""
+    by_row = {row.row: row for row in linked}
+    nodes = []
+    for group in joint_system_groups(survey.shared_systems):
+        rows = [by_row[number] for number in sorted(group)]
+        nodes.append(
+            JointSystemNode(
+                id=f"{iris.ID}shared-system/{iris.SURVEY_KEY}-joint-"
+                + "-".join(str(row.row) for row in rows),
+                label=" / ".join(dict.fromkeys(row.label for row in rows)),
+                reported_by=sorted({row.reported_by for row in rows}),
+                used_by=sorted({government for row in rows for government in row.used_by}),
+                reported_as=[row.id for row in rows],
+            )
+        )
+    return nodes

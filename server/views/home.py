@@ -1,0 +1,63 @@
+"""The home page: what the dataset is, how much of each class, where to go next."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app
+
+from dxkg.web.views import graphdata, pages
+
+blueprint = Blueprint("home", __name__)
+blueprint.after_request(pages.conditional)
+
+#: The classes a reader starts from, in the order the home page lists them.
+MAIN_CLASSES = (
+    "Initiative",
+    "CaseStudy",
+    "SharedSystem",
+    "Municipality",
+    "Vendor",
+    "Technology",
+    "Role",
+    "Organization",
+    "Department",
+    "SourceDocument",
+)
+
+
+@blueprint.get("/")
+@blueprint.get("/index.json")
+def home() -> Response:
+    """Counts per class, the sources and the licence."""
+    report = current_app.config["REPORT"]
+    return pages.render(
+        "home.html",
+        {
+            "classes": class_counts(),
+            "triples": report["triples"]["total"],
+            "sources": report["sources"],
+            "licence": report["licence"],
+            "json_href": "/index.json",
+        },
+    )
+
+
+def class_counts() -> list[dict]:
+    """Instances of each main class (subclasses included) with the class's labels."""
+    values = " ".join(f"dxkg:{name}" for name in MAIN_CLASSES)
+    rows = graphdata.select(
+        f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?class {{ {values} }}"
+        " ?s rdf:type/rdfs:subClassOf* ?class } GROUP BY ?class"
+    )
+    counts = {row["class"].value: int(row["n"].value) for row in rows}
+    labels = graphdata.labels_of(set(counts))
+    return [
+        {
+            "name": name,
+            "iri": iri,
+            "label_ja": labels[iri].ja,
+            "label_en": labels[iri].en,
+            "count": counts[iri],
+        }
+        for name in MAIN_CLASSES
+        if (iri := graphdata.vocabulary() + name) in counts
+    ]
