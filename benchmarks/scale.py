@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from dxkg.config import Paths
-from dxkg.pipeline.extract.cases.records import CaseCollectionExtract
 from dxkg.pipeline.extract.corpus import verify_corpus
+from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.pipeline import (
     SUSPECTED_TYPOS_FILE,
     TYPOS_FILE,
@@ -31,7 +31,6 @@ from dxkg.pipeline.pipeline import (
     build_from_extracts,
     extract_stage,
 )
-from dxkg.pipeline.records import SurveyExtract
 
 
 def replicate(extracted: Path, out: Path, copies: int) -> None:

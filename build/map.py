@@ -14,9 +14,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from dxkg.pipeline import iris
-from dxkg.pipeline.extract.cases.records import LinkedCases
-from dxkg.pipeline.link.stage import LinkedEntities
-from dxkg.pipeline.records import LinkedSurvey, Record
+from dxkg.pipeline.link.records import LinkedCases, LinkedEntities, LinkedSurvey
+from dxkg.pipeline.records import Record
 
 
 def load_context(path: Path) -> dict:

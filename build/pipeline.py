@@ -21,7 +21,6 @@ from rdflib import Graph
 
 from dxkg.config import DEFAULT_BASE_IRI, Paths
 from dxkg.pipeline.analysis.export import write_network
-from dxkg.pipeline.extract.cases.records import CaseCollectionExtract, LinkedCases
 from dxkg.pipeline.extract.cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
 from dxkg.pipeline.extract.cases.v2 import extract_case_collection_v2
 from dxkg.pipeline.extract.cases.v4 import (
@@ -32,12 +31,14 @@ from dxkg.pipeline.extract.cases.v4 import (
 )
 from dxkg.pipeline.extract.citations import check_cited_lines
 from dxkg.pipeline.extract.corpus import SourceDocument, verify_corpus
+from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.extract.sourcetext import read_source_lines
 from dxkg.pipeline.extract.survey import DOCUMENT_ID as SURVEY_DOCUMENT
 from dxkg.pipeline.extract.survey import extract_survey
 from dxkg.pipeline.extract.typos import load_suspected_typos, scan_document
 from dxkg.pipeline.link.government_codes import MUNICIPALITIES_FILE
-from dxkg.pipeline.link.stage import LinkedEntities, ReferenceFiles, link_corpus
+from dxkg.pipeline.link.records import LinkedCases, LinkedEntities, LinkedSurvey
+from dxkg.pipeline.link.stage import ReferenceFiles, link_corpus
 from dxkg.pipeline.map import case_nodes, link_nodes, load_context, map_records, survey_nodes
 from dxkg.pipeline.publish import releases, report
 from dxkg.pipeline.publish.catalogue import licence_summary, load_settings, write_metadata
@@ -45,7 +46,7 @@ from dxkg.pipeline.publish.docs import write_ontology_docs
 from dxkg.pipeline.publish.dumps import NQUADS, write_checksums, write_dumps
 from dxkg.pipeline.publish.searchindex import write_search_index
 from dxkg.pipeline.publish.tables import write_csv_exports
-from dxkg.pipeline.records import Anomaly, LinkedSurvey, SurveyExtract
+from dxkg.pipeline.records import Anomaly
 from dxkg.pipeline.validate.shacl import (
     ValidationReport,
     load_report_shapes,

@@ -12,10 +12,9 @@ from pyoxigraph import RdfFormat, Store
 
 from browser import launch, new_page, require_chromium, save_screenshot
 from dxkg.config import PROJECT_ROOT, Paths
-from dxkg.pipeline.extract.cases.records import CaseCollectionExtract
+from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.extract.survey import DOCUMENT_ID, extract_survey
 from dxkg.pipeline.pipeline import CASE_EXTRACTORS, run_build
-from dxkg.pipeline.records import SurveyExtract
 from servers import endpoint_server
 
 SOURCES = PROJECT_ROOT / "sources"

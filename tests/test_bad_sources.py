@@ -19,10 +19,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from dxkg.config import PROJECT_ROOT, Paths
-from dxkg.pipeline.extract.cases.records import Case
 from dxkg.pipeline.extract.cases.v2 import extract_case_collection_v2
 from dxkg.pipeline.extract.cases.v4 import extract_v4_chapter1
 from dxkg.pipeline.extract.corpus import MANIFEST_NAME, CorpusError, load_manifest, sha256_of
+from dxkg.pipeline.extract.records import Case
 from dxkg.pipeline.extract.sourcetext import SourceFormatError
 from dxkg.pipeline.pipeline import run_build
 from test_build import release_files

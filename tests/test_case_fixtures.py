@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dxkg.pipeline.extract.cases.records import Case
+from dxkg.pipeline.extract.records import Case
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.json"))

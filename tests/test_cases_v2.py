@@ -10,8 +10,8 @@ import pytest
 
 from dxkg.config import PROJECT_ROOT
 from dxkg.pipeline.extract.cases import fields
-from dxkg.pipeline.extract.cases.records import CaseCollectionExtract
 from dxkg.pipeline.extract.cases.v2 import DOCUMENT_ID, extract_case_collection_v2
+from dxkg.pipeline.extract.records import CaseCollectionExtract
 from dxkg.pipeline.extract.sourcetext import SourceFormatError
 from dxkg.pipeline.publish.report import case_collection_summary
 

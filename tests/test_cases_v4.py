@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.extract.cases.records import Case, CaseCollectionExtract
 from dxkg.pipeline.extract.cases.v4 import extract_v4_chapter1, extract_v4_titles
+from dxkg.pipeline.extract.records import Case, CaseCollectionExtract
 from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
 from dxkg.pipeline.extract.typos import load_suspected_typos, scan_document
 from dxkg.pipeline.publish.report import case_collection_summary

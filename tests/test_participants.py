@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dxkg.pipeline.extract.records import SurveyExtract
 from dxkg.pipeline.link.participants import (
     NO_PARTICIPATION,
     Participation,
@@ -13,7 +14,6 @@ from dxkg.pipeline.link.participants import (
     parse_participation,
     system_kind,
 )
-from dxkg.pipeline.records import SurveyExtract
 
 
 def expect(**fields: object) -> Participation:

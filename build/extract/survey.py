@@ -21,21 +21,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
-from dxkg.pipeline.records import (
+from dxkg.pipeline.extract.records import (
     AiRpaUse,
-    Anomaly,
-    CodedValue,
     DigitalTalent,
     DxOrganisation,
     SharedSystemUse,
-    SourceSpan,
     SurveyCategory,
     SurveyExtract,
     SurveyRow,
     SurveyTable,
     TableId,
 )
+from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
+from dxkg.pipeline.records import Anomaly, CodedValue, SourceSpan
 from dxkg.pipeline.text import has_spaced_capitals, match_key, split_circled_number, strip_html
 
 DOCUMENT_ID = "003_e1df6aa27dfcbdad.txt"

@@ -13,27 +13,25 @@ from collections.abc import Iterable
 
 from dxkg.pipeline import iris
 from dxkg.pipeline.extract.cases.fields import PHONE, nfkc
-from dxkg.pipeline.extract.cases.records import (
-    Case,
-    CaseCollectionExtract,
+from dxkg.pipeline.extract.records import Case, CaseCollectionExtract, Cost, Department, Milestone
+from dxkg.pipeline.link.governments import GovernmentRegistry
+from dxkg.pipeline.link.organisations import DepartmentDirectory, OrganisationDirectory
+from dxkg.pipeline.link.records import (
     CaseNode,
+    CategorySchemeNode,
+    ConceptNode,
     ContactNode,
-    Cost,
     CostNode,
-    Department,
     InterviewNode,
     LinkedCases,
     LinkNode,
-    Milestone,
     MilestoneNode,
     OperationModeNode,
     PopulationNode,
     ServiceNode,
 )
-from dxkg.pipeline.link.governments import GovernmentRegistry
-from dxkg.pipeline.link.organisations import DepartmentDirectory, OrganisationDirectory
 from dxkg.pipeline.link.survey import excerpt_node
-from dxkg.pipeline.records import Anomaly, CategorySchemeNode, ConceptNode
+from dxkg.pipeline.records import Anomaly
 from dxkg.pipeline.text import match_key
 
 EDITION_LABELS = {"2.0": "第2.0版", "4.0": "第4.0版"}

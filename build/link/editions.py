@@ -21,32 +21,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from difflib import SequenceMatcher
-from typing import Literal
 
-from dxkg.pipeline.extract.cases.records import Case
-from dxkg.pipeline.records import Record
+from dxkg.pipeline.extract.records import Case
+from dxkg.pipeline.link.records import EditionLink, EditionMatching, MatchRule
 from dxkg.pipeline.text import match_key
 
 TITLE_SIMILARITY = 0.6
 
-MatchRule = Literal["same-title", "similar-title", "only-case-of-organisation"]
 
 
-class EditionLink(Record):
-    """A case of the later edition and the same case in the earlier one."""
-
-    later: str
-    earlier: str
-    rule: MatchRule
-    title_similarity: float
 
 
-class EditionMatching(Record):
-    """The outcome of matching two editions: pairs, new cases, unmatched earlier cases."""
-
-    links: list[EditionLink]
-    new_cases: list[str]
-    unmatched_earlier: list[str]
 
 
 def title_similarity(first: str, second: str) -> float:

@@ -25,7 +25,8 @@ from dxkg.pipeline.link.government_codes import (
     MunicipalityTable,
     Resolution,
 )
-from dxkg.pipeline.records import Record, SourceSpan
+from dxkg.pipeline.link.records import AreaMapping, GovernmentNode, UnresolvedName
+from dxkg.pipeline.records import SourceSpan
 
 #: e-Stat's statistical LOD: a standard area code (5 digits, no check digit) as an IRI.
 ESTAT_SAC = "http://data.e-stat.go.jp/lod/sac/C"
@@ -45,36 +46,10 @@ class LinkError(Exception):
     """A value could not be linked; the message names the document and line."""
 
 
-class UnresolvedName(Record):
-    """A government's name in a source that no row of the table answers."""
-
-    name: str
-    context: str | None
-    reason: str
-    candidates: list[str]
-    document: str
-    line: int
 
 
-class GovernmentNode(Record):
-    """A local government, identified by its JIS X 0402 code."""
-
-    id: str
-    type: str
-    label: str
-    label_en: str | None
-    kana: str
-    code: str
-    in_prefecture: str | None
-    ward_of: str | None
-    valid_until: str | None
 
 
-class AreaMapping(Record):
-    """The outward link of a government to e-Stat's standard area code."""
-
-    id: str
-    close_match: str
 
 
 class GovernmentRegistry:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dxkg.pipeline import iris
 from dxkg.pipeline.link.government_codes import name_key
 from dxkg.pipeline.link.governments import GovernmentRegistry
+from dxkg.pipeline.link.records import DepartmentNode, OrganisationNode
 from dxkg.pipeline.link.vendors import Organisation, VendorIndex
-from dxkg.pipeline.records import Record
 
 _CLASSES = {
     "company": "Vendor",
@@ -22,24 +22,8 @@ _CLASSES = {
 }
 
 
-class OrganisationNode(Record):
-    """A company or other body named as provider or participant, one per real organisation."""
-
-    id: str
-    type: str
-    label: str
-    alt_labels: list[str]
-    suspected_typo_of: str | None
-    suspected_correct_name: str | None
 
 
-class DepartmentNode(Record):
-    """A department of a local government, shared by every case that names it."""
-
-    id: str
-    type: str = "Department"
-    label: str
-    unit_of: str
 
 
 class OrganisationDirectory:

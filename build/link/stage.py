@@ -14,32 +14,28 @@ from pathlib import Path
 
 from dxkg.config import DEFAULT_BASE_IRI
 from dxkg.pipeline import iris
-from dxkg.pipeline.extract.cases.records import CaseCollectionExtract, CaseNode, LinkedCases
 from dxkg.pipeline.extract.corpus import SourceDocument
+from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.link.cases import CaseLinker, link_cases
-from dxkg.pipeline.link.editions import EditionMatching, match_editions
-from dxkg.pipeline.link.governments import (
-    AreaMapping,
-    GovernmentNode,
-    GovernmentRegistry,
-    UnresolvedName,
-)
-from dxkg.pipeline.link.organisations import (
-    DepartmentDirectory,
-    DepartmentNode,
-    OrganisationDirectory,
-    OrganisationNode,
-)
+from dxkg.pipeline.link.editions import match_editions
+from dxkg.pipeline.link.governments import GovernmentRegistry
+from dxkg.pipeline.link.organisations import DepartmentDirectory, OrganisationDirectory
 from dxkg.pipeline.link.participants import joint_system_groups
-from dxkg.pipeline.link.survey import link_survey
-from dxkg.pipeline.link.technologies import (
-    TaggingEvaluation,
-    TechnologyMatch,
-    TechnologyTagger,
-    evaluate_tags,
+from dxkg.pipeline.link.records import (
+    CaseNode,
+    EditionMatching,
+    EditionNode,
+    JointSystemNode,
+    LinkedCases,
+    LinkedEntities,
+    LinkedSharedSystem,
+    LinkedSurvey,
+    TaggedRecord,
+    TagNode,
 )
-from dxkg.pipeline.link.vendors import VendorCounts, load_vendor_aliases, resolve_organisations
-from dxkg.pipeline.records import LinkedSharedSystem, LinkedSurvey, Record, SurveyExtract
+from dxkg.pipeline.link.survey import link_survey
+from dxkg.pipeline.link.technologies import TechnologyMatch, TechnologyTagger, evaluate_tags
+from dxkg.pipeline.link.vendors import load_vendor_aliases, resolve_organisations
 
 
 @dataclass(frozen=True)
@@ -54,60 +50,14 @@ class ReferenceFiles:
     technology_gold: Path
 
 
-class TagNode(Record):
-    """The evidence that a record uses a technology: where and what matched."""
-
-    id: str
-    type: str = "TechnologyTag"
-    label: str
-    label_en: str
-    technology: str
-    matched_field: list[str]
-    matched_text: list[str]
 
 
-class TaggedRecord(Record):
-    """A case or survey row with the technologies its text names."""
-
-    id: str
-    uses_technology: list[str]
-    technology_tag: list[TagNode]
 
 
-class EditionNode(Record):
-    """A case of the later edition: the same case in the earlier one, or new."""
-
-    id: str
-    was_revision_of: str | None
-    new_in_edition: bool
 
 
-class JointSystemNode(Record):
-    """One system that several prefectures report in separate rows of table ②."""
-
-    id: str
-    type: str = "JointSharedSystem"
-    label: str
-    reported_by: list[str]
-    used_by: list[str]
-    reported_as: list[str]
 
 
-class LinkedEntities(Record):
-    """What linking adds across documents, and the measures the build report gives."""
-
-    governments: list[GovernmentNode]
-    area_mappings: list[AreaMapping]
-    organisations: list[OrganisationNode]
-    departments: list[DepartmentNode]
-    tagged: list[TaggedRecord]
-    editions: list[EditionNode]
-    joint_systems: list[JointSystemNode]
-    resolved_names: int
-    unresolved_names: list[UnresolvedName]
-    edition_matching: EditionMatching
-    vendor_counts: VendorCounts
-    tagging: TaggingEvaluation
 
 
 def link_corpus(

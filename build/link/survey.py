@@ -10,31 +10,31 @@ from rdflib.namespace import SKOS
 
 from dxkg.pipeline import iris
 from dxkg.pipeline.extract.corpus import SourceDocument
+from dxkg.pipeline.extract.records import (
+    AiRpaUse,
+    DigitalTalent,
+    DxOrganisation,
+    SharedSystemUse,
+    SurveyCategory,
+    SurveyExtract,
+    SurveyRow,
+)
 from dxkg.pipeline.link.governments import GovernmentRegistry, LinkError
 from dxkg.pipeline.link.participants import parse_participation
-from dxkg.pipeline.records import (
-    AiRpaUse,
-    Anomaly,
+from dxkg.pipeline.link.records import (
     CategoryNode,
     CategorySchemeNode,
-    CodedValue,
-    DigitalTalent,
     DocumentNode,
-    DxOrganisation,
     ExcerptNode,
     LinkedInitiative,
     LinkedOrganization,
     LinkedRole,
     LinkedSharedSystem,
     LinkedSurvey,
-    SharedSystemUse,
-    SourceSpan,
-    SurveyCategory,
-    SurveyExtract,
     SurveyNode,
-    SurveyRow,
     SurveyTableNode,
 )
+from dxkg.pipeline.records import Anomaly, CodedValue, SourceSpan
 from dxkg.pipeline.text import match_key
 
 TABLE_NAMES = {

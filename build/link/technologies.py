@@ -24,6 +24,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
+from dxkg.pipeline.link.records import TaggingEvaluation
 from dxkg.pipeline.records import Record
 from dxkg.pipeline.text import FoldedText, nfkc
 
@@ -134,17 +135,6 @@ def _touches_latin(key: str, start: int, end: int) -> bool:
     return bool(before or after)
 
 
-class TaggingEvaluation(Record):
-    """The tagger measured against a hand-labelled sample (``technology-gold.csv``)."""
-
-    records: int
-    tags_found: int
-    correct: int
-    wrong: int
-    missed: int
-    precision: float
-    recall: float
-    disagreements: dict[str, dict[str, list[str]]]
 
 
 def evaluate_tags(tags: dict[str, set[str]], gold_path: Path) -> TaggingEvaluation:

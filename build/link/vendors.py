@@ -28,6 +28,7 @@ from typing import Literal, get_args
 
 from dxkg.config import PROJECT_ROOT
 from dxkg.pipeline.extract.cases.fields import PLACEHOLDERS
+from dxkg.pipeline.link.records import VendorCounts
 from dxkg.pipeline.records import Record
 from dxkg.pipeline.text import collapse_spaced_capitals, nfkc
 
@@ -115,21 +116,6 @@ class SimilarPair(Record):
     labels: tuple[str, str]
 
 
-class VendorCounts(Record):
-    """Numbers for the build report.
-
-    ``mechanical_merges`` is surface forms minus mechanical keys; ``curated_merges``
-    is mechanical keys minus organisations (the alias table joining two keys).
-    """
-
-    mentions: int
-    ignored: int
-    surface_forms: int
-    mechanical_keys: int
-    organisations: int
-    mechanical_merges: int
-    curated_merges: int
-    typos_flagged: int
 
 
 class VendorIndex(Record):

@@ -8,10 +8,10 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from dxkg.pipeline.extract.cases.records import Case, CaseCollectionExtract
 from dxkg.pipeline.extract.corpus import SourceDocument
-from dxkg.pipeline.link.stage import LinkedEntities
-from dxkg.pipeline.records import Anomaly, LinkedSurvey, SurveyExtract
+from dxkg.pipeline.extract.records import Case, CaseCollectionExtract, SurveyExtract
+from dxkg.pipeline.link.records import LinkedEntities, LinkedSurvey
+from dxkg.pipeline.records import Anomaly
 from dxkg.pipeline.validate.shacl import ValidationReport
 
 REPORT_JSON = "build-report.json"

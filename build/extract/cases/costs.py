@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dxkg.pipeline.extract.cases.fields import clean_line, nfkc, parse_cost_value, tax_basis
-from dxkg.pipeline.extract.cases.records import Cost, CostKind
+from dxkg.pipeline.extract.records import Cost, CostKind
 from dxkg.pipeline.extract.sourcetext import SourceFormatError
 from dxkg.pipeline.text import strip_html
 

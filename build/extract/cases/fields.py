@@ -13,13 +13,7 @@ from itertools import pairwise
 
 from japanera import ERA_DATA_GENERAL
 
-from dxkg.pipeline.extract.cases.records import (
-    CostStatus,
-    Environment,
-    OperationMode,
-    Product,
-    TaxBasis,
-)
+from dxkg.pipeline.extract.records import CostStatus, Environment, OperationMode, Product, TaxBasis
 from dxkg.pipeline.text import nfkc
 
 PLACEHOLDERS = {"－", "—", "-", "‐", "－円", "-円", "—円", "―"}

@@ -19,7 +19,7 @@ from dxkg.pipeline.extract.cases.fields import (
     split_organisations,
     split_service_names,
 )
-from dxkg.pipeline.extract.cases.records import Department, ServiceBlock
+from dxkg.pipeline.extract.records import Department, ServiceBlock
 from dxkg.pipeline.extract.sourcetext import SourceFormatError
 
 SERVICE_LABELS = {

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from dxkg.pipeline.extract.cases.fields import clean_line, duration_months, nfkc, parse_date_prefix
-from dxkg.pipeline.extract.cases.records import Milestone, Schedule
+from dxkg.pipeline.extract.records import Milestone, Schedule
 from dxkg.pipeline.extract.sourcetext import SourceFormatError
 
 _DURATION_LABEL = "検討開始から導入までの期間"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dxkg.pipeline.extract.cases.fields import nfkc
-from dxkg.pipeline.extract.cases.records import PopulationClass
+from dxkg.pipeline.extract.records import PopulationClass
 from dxkg.pipeline.extract.sourcetext import SourceFormatError
 
 # A TOC row: number, title, 【organisation】, an optional label, the page number.

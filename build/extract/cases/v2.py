@@ -26,15 +26,15 @@ from dxkg.pipeline.extract.cases.labelled import (
     parse_inline_departments,
     parse_service_block,
 )
-from dxkg.pipeline.extract.cases.records import (
+from dxkg.pipeline.extract.cases.schedule import parse_schedule_block
+from dxkg.pipeline.extract.cases.toc import TocEntry, parse_toc
+from dxkg.pipeline.extract.records import (
     Case,
     CaseCollectionExtract,
     InterviewAnswer,
     Population,
     RelatedUrl,
 )
-from dxkg.pipeline.extract.cases.schedule import parse_schedule_block
-from dxkg.pipeline.extract.cases.toc import TocEntry, parse_toc
 from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
 from dxkg.pipeline.records import SourceSpan
 

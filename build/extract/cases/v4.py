@@ -43,7 +43,7 @@ from dxkg.pipeline.extract.cases.fields import (
     split_service_names,
     tax_basis,
 )
-from dxkg.pipeline.extract.cases.records import (
+from dxkg.pipeline.extract.records import (
     Case,
     CaseCollectionExtract,
     Cost,
