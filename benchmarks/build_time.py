@@ -25,11 +25,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(runs):
             start = time.perf_counter()
-            report = run_build(Paths(dist=Path(tmp) / "dist"), echo=lambda _: None)
+            built = run_build(Paths(dist=Path(tmp) / "dist"), echo=lambda _: None)
             walls.append(time.perf_counter() - start)
-            timings.append(report["timings"])
+            timings.append(built.timings)
     wall = statistics.median(walls)
-    print(f"dxkg build, {runs} runs, {report['triples']['total']} triples; median wall {wall:.2f} s")
+    triples = built.report.triples["total"]
+    print(f"dxkg build, {runs} runs, {triples} triples; median wall {wall:.2f} s")
     print(f"{'stage':<10} {'median s':>9} {'share':>7}")
     for stage in timings[0]:
         median = statistics.median(t[stage] for t in timings)

@@ -11,32 +11,43 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
+from functools import partial
 
 from dxkg.config import PROJECT_ROOT
-from dxkg.pipeline.extract.survey import DOCUMENT_ID as SURVEY_DOCUMENT
-from dxkg.pipeline.extract.survey import extract_survey
-from dxkg.pipeline.pipeline import CASE_EXTRACTORS
+from dxkg.pipeline.extract.corpus import load_manifest, of_kind
+from dxkg.pipeline.extract.profiles import extract_case_collection, extract_the_survey
 
 SOURCES = PROJECT_ROOT / "sources"
 
 
-def median_seconds(extract: Callable[[Path], object], path: Path, runs: int) -> float:
+def median_seconds(extract: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        extract(path)
+        extract()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def extractions() -> dict[str, Callable[[], object]]:
+    """Each document's extraction by its manifest entry's profile, the survey first."""
+    documents = load_manifest(SOURCES)
+    (survey,) = of_kind(documents, "survey")
+    return {
+        survey.id: partial(extract_the_survey, SOURCES, documents),
+        **{
+            doc.id: partial(extract_case_collection, SOURCES, doc)
+            for doc in of_kind(documents, "case-collection")
+        },
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     runs = parser.parse_args().runs
-    extractors = {SURVEY_DOCUMENT: extract_survey, **CASE_EXTRACTORS}
-    results = {doc: median_seconds(fn, SOURCES / doc, runs) for doc, fn in extractors.items()}
-    baseline = results[SURVEY_DOCUMENT]
+    results = {doc: median_seconds(extract, runs) for doc, extract in extractions().items()}
+    baseline = next(iter(results.values()))
     print(f"median of {runs} runs per document")
     print(f"{'document':<28} {'lines':>6} {'median ms':>10} {'lines/s':>9} {'× survey':>9}")
     for document, seconds in results.items():

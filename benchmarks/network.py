@@ -25,8 +25,7 @@ from dxkg.config import PROJECT_ROOT, Paths
 from dxkg.pipeline.analysis.export import write_analysis
 from dxkg.pipeline.analysis.measures import analyse
 from dxkg.pipeline.analysis.networks import build_networks
-from dxkg.pipeline.pipeline import read_report
-from dxkg.pipeline.publish.dumps import NQUADS
+from dxkg.release import NQUADS, Release
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests"))
 from servers import dxkg_server  # the test helpers: they start and stop servers
@@ -53,10 +52,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
     dist = Paths().dist
-    report = read_report(dist)
+    release = Release.open(dist)
+    report = release.report
     store = Store()
-    store.bulk_load(path=str(dist / NQUADS), format=RdfFormat.N_QUADS)
-    base = report["base_iri"]
+    store.bulk_load(path=str(release.path(NQUADS)), format=RdfFormat.N_QUADS)
+    base = report.base_iri
 
     with tempfile.TemporaryDirectory() as out:
         stages = {
@@ -65,7 +65,7 @@ def main() -> None:
                 build_networks(store, base)
             ),
             "whole dxkg network (read, measure, write 35 files)": lambda: write_analysis(
-                analyse(build_networks(store, base)), Path(out), report["release_date"]
+                analyse(build_networks(store, base)), Path(out), report.release_date
             ),
         }
         timings = {name: median_seconds(work, runs) for name, work in stages.items()}

@@ -67,6 +67,11 @@ def _renumbered_row(row, offset: int) -> dict:
     }
 
 
+def temporary_paths(folder: Path) -> Paths:
+    """The real corpus, built into ``folder`` (its release and work folder)."""
+    return Paths(dist=folder / "dist", work=folder / "work")
+
+
 def build(paths: Paths, copies: int) -> tuple[dict[str, float], int]:
     """Time every stage for a corpus ``copies`` times the real one; return timings, triples."""
     documents = verify_corpus(paths.sources)
@@ -75,14 +80,15 @@ def build(paths: Paths, copies: int) -> tuple[dict[str, float], int]:
     start = time.perf_counter()
     for _ in range(copies):
         shutil.rmtree(work, ignore_errors=True)
-        extracted = extract_stage(paths.sources, work, paths.mappings / SUSPECTED_TYPOS_FILE)
+        typos = paths.mappings / SUSPECTED_TYPOS_FILE
+        extracted = extract_stage(paths.sources, documents, work, typos)
     extract_time = time.perf_counter() - start
     replicated = work.parent / "replicated"
     shutil.rmtree(replicated, ignore_errors=True)
     replicate(extracted, replicated, copies)
-    report = build_from_extracts(replicated, documents, paths, timer)
+    built = build_from_extracts(replicated, documents, paths, work, timer)
     timings = {"extract": extract_time, **timer.timings}
-    return timings, report["triples"]["total"]
+    return timings, built.report.triples["total"]
 
 
 def main() -> None:
@@ -90,8 +96,8 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=10)
     copies = parser.parse_args().copies
     with tempfile.TemporaryDirectory() as tmp:
-        small, small_triples = build(Paths(dist=Path(tmp) / "one" / "dist"), 1)
-        large, large_triples = build(Paths(dist=Path(tmp) / "many" / "dist"), copies)
+        small, small_triples = build(temporary_paths(Path(tmp) / "one"), 1)
+        large, large_triples = build(temporary_paths(Path(tmp) / "many"), copies)
     print(
         f"corpus: {small_triples} triples; ×{copies}: {large_triples} triples "
         f"({large_triples / small_triples:.1f}×)"

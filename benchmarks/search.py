@@ -26,12 +26,8 @@ from pathlib import Path
 
 from endpoint import drive, load_arguments
 
-from dxkg.pipeline.publish.searchindex import (
-    EXCLUDED_CLASSES,
-    LABEL_PROPERTIES,
-    SEARCH_FILE,
-    TEXT_PROPERTIES,
-)
+from dxkg.pipeline.publish.searchindex import EXCLUDED_CLASSES, LABEL_PROPERTIES, TEXT_PROPERTIES
+from dxkg.release import REPORT_JSON, SEARCH_INDEX, read_report
 from dxkg.web.app import create_app
 from servers import dxkg_server
 
@@ -72,8 +68,8 @@ def in_process_latency(dist: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    args = load_arguments(__doc__.split("\n")[0], seconds=10, needs=SEARCH_FILE)
-    base_iri = json.loads((args.dist / "build-report.json").read_text("utf-8"))["base_iri"]
+    args = load_arguments(__doc__.split("\n")[0], seconds=10, needs=SEARCH_INDEX)
+    base_iri = read_report(args.dist / REPORT_JSON).base_iri
     results = {}
     with dxkg_server(args.dist) as server:
         results["search"] = drive(

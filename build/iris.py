@@ -11,6 +11,7 @@ import re
 from urllib.parse import quote
 
 from dxkg.config import DEFAULT_BASE_IRI
+from dxkg.pipeline.records import edition_slug
 
 ID = DEFAULT_BASE_IRI + "id/"
 SURVEY_KEY = "survey2020"
@@ -61,12 +62,13 @@ def case(key: str) -> str:
 
 
 def case_category_scheme(edition: str) -> str:
-    return f"{ID}scheme/case-categories-v{edition[0]}"
+    """The TOC headings of one edition: ``2.0`` → ``…/id/scheme/case-categories-v2``."""
+    return f"{ID}scheme/case-categories-v{edition_slug(edition)}"
 
 
 def case_category(edition: str, notation: str) -> str:
     """A TOC heading by its position: ``3.2.1`` is chapter 3's second section's first part."""
-    return f"{ID}concept/case-category-v{edition[0]}-{notation.replace('.', '-')}"
+    return f"{ID}concept/case-category-v{edition_slug(edition)}-{notation.replace('.', '-')}"
 
 
 def code_concept(scheme: str, value: str) -> str:

@@ -41,7 +41,8 @@ from pyoxigraph import (
     serialize,
 )
 
-N_TRIPLES = "application/n-triples"
+from dxkg.media import N_TRIPLES, SPARQL_JSON
+
 #: The name the store's default graph goes by in the plans (the protocol's ``?default``).
 DEFAULT_GRAPH = "default"
 
@@ -92,7 +93,7 @@ class GraphStore:
                 data={"query": query},
                 auth=self.auth,
                 timeout=self.timeout,
-                headers={"Accept": "application/sparql-results+json"},
+                headers={"Accept": SPARQL_JSON},
             )
             response.raise_for_status()
             return int(response.json()["results"]["bindings"][0]["n"]["value"])

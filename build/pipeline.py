@@ -1,7 +1,8 @@
 """The build: extract → link → map → validate → publish, each stage files to files.
 
-Intermediate records go to ``work/`` (beside ``dist/``) as JSON so every stage can be inspected
-and re-run on its own. The release is assembled in a staging folder and published
+Intermediate records go to the work folder (``work/`` in the project, or a temporary one;
+see :mod:`dxkg.pipeline.workdir`) as JSON so every stage can be inspected and re-run on its
+own. The release is assembled in a staging folder and published
 (:mod:`dxkg.pipeline.publish.releases`: ``dist`` switched to it) only when every stage, validation included,
 passed: a failed build leaves the previous release untouched.
 """
@@ -9,7 +10,6 @@ passed: a failed build leaves the previous release untouched.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,20 +21,15 @@ from rdflib import Graph
 
 from dxkg.config import DEFAULT_BASE_IRI, Paths
 from dxkg.pipeline.analysis.export import write_network
-from dxkg.pipeline.extract.cases.v2 import DOCUMENT_ID as CASES_V2_DOCUMENT
-from dxkg.pipeline.extract.cases.v2 import extract_case_collection_v2
-from dxkg.pipeline.extract.cases.v4 import (
-    CHAPTER1_DOCUMENT,
-    TITLES_DOCUMENT,
-    extract_v4_chapter1,
-    extract_v4_titles,
+from dxkg.pipeline.extract.citations import check_cited_lines, named_documents
+from dxkg.pipeline.extract.corpus import SourceDocument, of_kind, require_declared, verify_corpus
+from dxkg.pipeline.extract.profiles import (
+    check_profiles,
+    extract_case_collection,
+    extract_the_survey,
 )
-from dxkg.pipeline.extract.citations import check_cited_lines
-from dxkg.pipeline.extract.corpus import SourceDocument, verify_corpus
 from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.extract.sourcetext import read_source_lines
-from dxkg.pipeline.extract.survey import DOCUMENT_ID as SURVEY_DOCUMENT
-from dxkg.pipeline.extract.survey import extract_survey
 from dxkg.pipeline.extract.typos import load_suspected_typos, scan_document
 from dxkg.pipeline.link.government_codes import MUNICIPALITIES_FILE
 from dxkg.pipeline.link.records import LinkedCases, LinkedEntities, LinkedSurvey
@@ -43,7 +38,8 @@ from dxkg.pipeline.map import case_nodes, link_nodes, load_context, map_records,
 from dxkg.pipeline.publish import releases, report
 from dxkg.pipeline.publish.catalogue import licence_summary, load_settings, write_metadata
 from dxkg.pipeline.publish.docs import write_ontology_docs
-from dxkg.pipeline.publish.dumps import NQUADS, write_checksums, write_dumps
+from dxkg.pipeline.publish.dumps import write_checksums, write_dumps
+from dxkg.pipeline.publish.examples import write_example_queries
 from dxkg.pipeline.publish.searchindex import write_search_index
 from dxkg.pipeline.publish.tables import write_csv_exports
 from dxkg.pipeline.records import Anomaly
@@ -54,6 +50,8 @@ from dxkg.pipeline.validate.shacl import (
     validate_graph,
 )
 from dxkg.pipeline.validate.storeforms import describe, rewritten_literals
+from dxkg.pipeline.workdir import work_folder
+from dxkg.release import NQUADS, BuildReport
 
 SCHEMES_FILE = "schemes/survey-codes.ttl"
 # Every SKOS concept scheme of the vocabulary, published in the "schemes" graph.
@@ -75,18 +73,19 @@ CATALOGUE_FILE = "catalogue.toml"
 SUSPECTED_TYPOS_FILE = "reference/suspected-typos.csv"
 TYPOS_FILE = "suspected-typos.json"
 
-# The case-collection documents and the extractor that reads each.
-CASE_EXTRACTORS: dict[str, Callable[[Path], CaseCollectionExtract]] = {
-    TITLES_DOCUMENT: extract_v4_titles,
-    CASES_V2_DOCUMENT: extract_case_collection_v2,
-    CHAPTER1_DOCUMENT: extract_v4_chapter1,
-}
-
 Reporter = Callable[[str], None]
 
 
 class BuildError(Exception):
     """The build stopped; ``dist/`` still holds the previous release."""
+
+
+@dataclass(frozen=True)
+class Build:
+    """A finished build: the report it published and how long each stage took."""
+
+    report: BuildReport
+    timings: dict[str, float]
 
 
 @dataclass
@@ -107,24 +106,28 @@ class StageTimer:
         self.echo(f"[{number}/{self.total}] {name} done in {self.timings[name]:.2f} s")
 
 
-def extract_stage(sources: Path, work: Path, typos: Path) -> Path:
-    """Sources → ``work/extract/``: the survey, one file per case collection, suspected typos."""
+def extract_stage(
+    sources: Path, documents: dict[str, SourceDocument], work: Path, typos: Path
+) -> Path:
+    """Sources → ``work/extract/``: the survey, one file per case collection (named by its
+    short id), suspected typos; each document read by its manifest entry's profile."""
     out = work / "extract"
     out.mkdir(parents=True, exist_ok=True)
     curated = load_suspected_typos(typos)
     anomalies = [
         anomaly
-        for path in sorted(sources.glob("*.txt"))
-        for anomaly in scan_document(path.name, read_source_lines(path), curated)
+        for document in documents
+        for anomaly in scan_document(document, read_source_lines(sources / document), curated)
     ]
     (out / TYPOS_FILE).write_text(
         json.dumps([a.model_dump() for a in anomalies], ensure_ascii=False, indent=1), "utf-8"
     )
-    survey = extract_survey(sources / SURVEY_DOCUMENT)
+    survey = extract_the_survey(sources, documents)
     (out / "survey.json").write_text(survey.model_dump_json(indent=1), "utf-8")
-    for document, extract in CASE_EXTRACTORS.items():
-        cases = extract(sources / document)
-        (out / f"cases-{_stem(document)}.json").write_text(cases.model_dump_json(indent=1), "utf-8")
+    for document in of_kind(documents, "case-collection"):
+        cases = extract_case_collection(sources, document)
+        path = out / f"cases-{document.short_id}.json"
+        path.write_text(cases.model_dump_json(indent=1), "utf-8")
     return out
 
 
@@ -133,11 +136,12 @@ def _stem(document: str) -> str:
 
 
 def read_case_extracts(extracted: Path) -> list[CaseCollectionExtract]:
-    """The case-collection extracts in ``work/extract/``, in document order."""
-    return [
+    """The case-collection extracts in ``work/extract/``, in document (file name) order."""
+    extracts = [
         CaseCollectionExtract.model_validate_json(path.read_text("utf-8"))
-        for path in sorted(extracted.glob("cases-*.json"))
+        for path in extracted.glob("cases-*.json")
     ]
+    return sorted(extracts, key=lambda extract: extract.document)
 
 
 def reference_files(paths: Paths) -> ReferenceFiles:
@@ -167,8 +171,11 @@ def link_stage(
     return out
 
 
-def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Graph]:
-    """``work/link`` → one N-Triples file per named graph in ``work/map/``.
+def map_stage(
+    linked_path: Path, documents: dict[str, SourceDocument], paths: Paths, work: Path
+) -> dict[str, Graph]:
+    """``work/link`` → one N-Triples file per named graph in ``work/map/``: one per source
+    document that has records (the survey, each case collection), then the shared graphs.
 
     Returns the graphs too, so the next stages need not parse the files again.
     """
@@ -183,11 +190,12 @@ def map_stage(linked_path: Path, paths: Paths, work: Path) -> dict[str, Graph]:
     schemes = Graph()
     for scheme_file in SCHEME_FILES:
         schemes.parse(paths.ontology / scheme_file, format="turtle")
+    (survey,) = of_kind(documents, "survey")
     graphs = {
-        f"source/{_stem(SURVEY_DOCUMENT)}": map_records(survey_nodes(linked), context),
+        f"source/{_stem(survey.id)}": map_records(survey_nodes(linked), context),
         **{
-            f"source/{_stem(document)}": map_records(case_nodes(cases, document), cases_context)
-            for document in CASE_EXTRACTORS
+            f"source/{_stem(doc.id)}": map_records(case_nodes(cases, doc.id), cases_context)
+            for doc in of_kind(documents, "case-collection")
         },
         "municipalities": map_records(entities.governments, links_context),
         "organisations": map_records(
@@ -239,39 +247,62 @@ def check_store_forms(graphs: dict[str, Graph]) -> None:
         )
 
 
-def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE_IRI) -> dict:
-    """Build the release into ``paths.dist``; return the build report.
+def check_corpus(paths: Paths) -> dict[str, SourceDocument]:
+    """The manifest's documents, once every one is present and unmodified, every ``.txt``
+    and every document a curated file names (the schemes' ``dct:source``, the
+    suspected-typo table) is declared, and each is read by a known profile; else CorpusError."""
+    documents = verify_corpus(paths.sources)
+    table = paths.mappings / SUSPECTED_TYPOS_FILE
+    named = {
+        **{typo.document: table for typo in load_suspected_typos(table)},
+        **named_documents(paths.ontology / name for name in SCHEME_FILES),
+    }
+    require_declared(paths.sources, documents, named)
+    check_profiles(paths.sources, documents)
+    return documents
 
-    Raises CorpusError, SourceFormatError, LinkError or BuildError; in every
-    case the previous ``dist/`` is left as it was.
+
+def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE_IRI) -> Build:
+    """Build the release into ``paths.dist``, the stages' records in ``paths.work``
+    (emptied first; a temporary folder if None, see :mod:`dxkg.pipeline.workdir`); return
+    the build: its published report and the stages' timings.
+
+    Raises CorpusError, SourceFormatError, LinkError, WorkFolderError or BuildError; in
+    every case the previous ``dist/`` is left as it was.
     """
     timer = StageTimer(echo)
-    documents = verify_corpus(paths.sources)
-    work = paths.work
-    shutil.rmtree(work, ignore_errors=True)
-    with timer.stage("extract"):
-        extracted = extract_stage(paths.sources, work, paths.mappings / SUSPECTED_TYPOS_FILE)
-        # the hand-read schemes cite documents no extractor reads: check those lines too
-        check_cited_lines([paths.ontology / name for name in SCHEME_FILES], paths.sources)
-    return build_from_extracts(extracted, documents, paths, timer, base_iri)
+    documents = check_corpus(paths)
+    try:
+        releases.check_replaceable(paths.dist)  # before the stages, not after them
+    except releases.NotARelease as error:
+        raise BuildError(str(error)) from None
+    with work_folder(paths) as work:
+        with timer.stage("extract"):
+            extracted = extract_stage(
+                paths.sources, documents, work, paths.mappings / SUSPECTED_TYPOS_FILE
+            )
+            # the hand-read schemes cite documents no extractor reads: check those lines too
+            check_cited_lines([paths.ontology / name for name in SCHEME_FILES], paths.sources)
+        return build_from_extracts(extracted, documents, paths, work, timer, base_iri)
 
 
 def build_from_extracts(
     extracted: Path,
     documents: dict[str, SourceDocument],
     paths: Paths,
+    work: Path,
     timer: StageTimer,
     base_iri: str = DEFAULT_BASE_IRI,
-) -> dict:
-    """The stages after extraction, from the records in ``extracted``; see :func:`run_build`.
+) -> Build:
+    """The stages after extraction, from the records in ``extracted``, theirs written into
+    ``work``; see :func:`run_build`.
 
     Separate so that a benchmark can feed the same stages a synthetic, larger extract.
     """
-    work = paths.work
     with timer.stage("link"):
         linked = link_stage(extracted, documents, paths, work)
     with timer.stage("map"):
-        graphs = map_stage(linked, paths, work)
+        graphs = map_stage(linked, documents, paths, work)
     with timer.stage("validate"):
         check_store_forms(graphs)
         validation = validate_stage(graphs, paths)
@@ -284,10 +315,10 @@ def build_from_extracts(
         )
         try:
             releases.publish(staging, paths.dist)
-        except releases.ReleaseInUse as error:
+        except (releases.ReleaseInUse, releases.NotARelease) as error:
             raise BuildError(str(error)) from None
     # Timings stay out of the published report: two builds must give identical files.
-    return {**build_report, "timings": timer.timings}
+    return Build(build_report, timer.timings)
 
 
 def write_release(
@@ -300,9 +331,10 @@ def write_release(
     checks: ValidationReport,
     paths: Paths,
     base_iri: str,
-) -> dict:
+) -> BuildReport:
     """Write every file of the release into ``out`` (dumps, CSV, search index, networks,
-    catalogue, documentation, build report, checksums); return the build report.
+    catalogue, documentation and example queries, build report, checksums); return the
+    build report.
 
     ``validation`` is the data's against ``shapes/``, ``checks`` the report's own."""
     triples = write_dumps(graphs, out, base_iri)
@@ -314,6 +346,7 @@ def write_release(
     network = write_network(release, out, base_iri, settings["release_date"])
     write_metadata(settings, out, base_iri, documents, release)
     write_ontology_docs(graphs["ontology"], out, base_iri)
+    write_example_queries(paths.ontology, out, base_iri)
     build_report = report.build_report(
         documents,
         SurveyExtract.model_validate_json((extracted / "survey.json").read_text("utf-8")),
@@ -325,16 +358,11 @@ def write_release(
         checks,
         triples,
         csv_rows,
+        licence=licence_summary(settings),
+        networks=network.networks,
+        release_date=settings["release_date"],
+        base_iri=base_iri,
     )
-    build_report["licence"] = licence_summary(settings)
-    build_report["networks"] = network["networks"]
-    build_report["release_date"] = settings["release_date"]
-    build_report["base_iri"] = base_iri
     report.write(build_report, out)
     write_checksums(out)
     return build_report
-
-
-def read_report(dist: Path) -> dict:
-    """The build report of the release in ``dist``."""
-    return json.loads((dist / report.REPORT_JSON).read_text("utf-8"))

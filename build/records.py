@@ -1,4 +1,5 @@
-"""What every stage's records are made of: the record base, source spans, anomalies.
+"""What every stage's records are made of: the record base, source spans, anomalies, and the
+edition numbers of the case collection (open values, ordered by number).
 
 The stages' contracts are :mod:`dxkg.pipeline.extract.records` (extract → link) and
 :mod:`dxkg.pipeline.link.records` (link → map). Each stage writes them as JSON
@@ -7,7 +8,9 @@ The stages' contracts are :mod:`dxkg.pipeline.extract.records` (extract → link
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 
 class Record(BaseModel):
@@ -40,3 +43,32 @@ class CodedValue(Record):
     text: str
     number: int | None
     label: str
+
+
+#: An edition of the case collection by its number, as in 第4.0版: major.minor, no leading zeros.
+EDITION_PATTERN = r"^(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)$"
+Edition = Annotated[str, StringConstraints(pattern=EDITION_PATTERN)]
+
+
+def edition_order(edition: str) -> tuple[int, int]:
+    """The sort key of an edition number: ``10.0`` comes after ``4.0`` and ``4.5``."""
+    major, minor = edition.split(".")
+    return int(major), int(minor)
+
+
+def edition_slug(edition: str) -> str:
+    """An edition in case keys and IRIs: ``2.0`` → ``2``, ``10.0`` → ``10``, ``4.5`` → ``4.5``.
+
+    Distinct editions give distinct slugs (a slug has a dot exactly when the minor number is not 0).
+    """
+    return edition.removesuffix(".0")
+
+
+def slug_edition(slug: str) -> str:
+    """The edition a slug stands for: ``4`` → ``4.0``, ``4.5`` → ``4.5``."""
+    return slug if "." in slug else f"{slug}.0"
+
+
+def edition_label(edition: str) -> str:
+    """An edition as the collection prints it: ``4.0`` → ``第4.0版``."""
+    return f"第{edition}版"

@@ -2,27 +2,57 @@
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from dxkg.config import DEFAULT_BASE_IRI, Paths
+from dxkg.config import DEFAULT_BASE_IRI, Paths, ProjectError, project_paths
 from dxkg.web.sparql.results import DEFAULT_BYTE_LIMIT
 from dxkg.web.sparql.sandbox import DEFAULT_MEMORY_BYTES
+
+if TYPE_CHECKING:  # imported where used: `dxkg --help` loads neither pydantic nor rdflib
+    from dxkg.release import NetworkSummary, Release
 
 DIST_OPTION = click.option(
     "--dist",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Release folder (default: dist/ in the project, or $DXKG_DIST).",
+    help="Release folder (default: $DXKG_DIST, else dist/ in the project; one of them is "
+    "required when the project is read-only, as an installed package's own is).",
+)
+PROJECT_OPTION = click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Project folder holding sources/ (with manifest.toml), ontology/, mappings/ and "
+    "shapes/ (default: $DXKG_PROJECT, else the source checkout, else the read-only copy "
+    "installed with the package).",
 )
 
 
-def _paths(dist: Path | None) -> Paths:
-    return Paths() if dist is None else Paths(dist=dist)
+def _paths(dist: Path | None, project: Path | None = None, work: Path | None = None) -> Paths:
+    """The command's paths (see :func:`dxkg.config.project_paths`); a project that cannot
+    be used as asked is the command's error."""
+    try:
+        return project_paths(project, dist, work)
+    except ProjectError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _release(dist: Path) -> Release:
+    """The release in ``dist``, read through the release contract (:mod:`dxkg.release`);
+    none there is the command's error, in one line."""
+    from dxkg.release import Release, ReleaseError
+
+    try:
+        return Release.open(dist)
+    except ReleaseError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,52 +62,68 @@ def main() -> None:
 
 
 @main.command()
+@PROJECT_OPTION
 @DIST_OPTION
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the stages' records, emptied by every build; dxkg empties only a "
+    "folder it made (default: work/ in the project; a temporary folder, removed after the "
+    "build, when the project is read-only).",
+)
 @click.option(
     "--base-iri",
     default=DEFAULT_BASE_IRI,
     show_default=True,
     help="Base under which the published IRIs are minted.",
 )
-def build(dist: Path | None, base_iri: str) -> None:
-    """Build the graph from sources/ into dist/ (extract, link, map, validate, publish).
+def build(project: Path | None, dist: Path | None, work: Path | None, base_iri: str) -> None:
+    """Build the graph from the project's sources/ into dist/ (extract, link, map,
+    validate, publish).
 
-    The previous release in dist/ stays untouched unless every stage passes.
+    The previous release in dist/ stays untouched unless every stage passes. Nothing is
+    written but dist/, the releases folder beside it (dist.releases/) and the work folder.
     """
     from dxkg.pipeline.extract.corpus import CorpusError
     from dxkg.pipeline.extract.sourcetext import SourceFormatError
     from dxkg.pipeline.link.survey import LinkError
     from dxkg.pipeline.pipeline import BuildError, run_build
+    from dxkg.pipeline.workdir import WorkFolderError
 
     if not base_iri.endswith(("/", "#")):
         raise click.BadParameter("must end with / or #", param_hint="--base-iri")
-    paths = _paths(dist)
+    paths = _paths(dist, project, work)
     try:
-        report = run_build(paths, echo=click.echo, base_iri=base_iri)
-    except (CorpusError, SourceFormatError, LinkError, BuildError) as error:
+        built = run_build(paths, echo=click.echo, base_iri=base_iri)
+    except (CorpusError, SourceFormatError, LinkError, WorkFolderError, BuildError) as error:
         click.secho(f"build failed: {error}", fg="red", err=True)
         click.echo(f"{paths.dist} was left unchanged.", err=True)
         sys.exit(1)
-    total = sum(report["timings"].values())
+    report = built.report
     click.echo(
-        f"built {report['triples']['total']} triples into {paths.dist} in {total:.1f} s; "
-        f"anomalies: {sum(report['anomalies']['counts'].values())}, "
-        f"SHACL: {report['shacl']['counts'] or 'no findings'}"
+        f"built {report.triples['total']} triples into {paths.dist} "
+        f"in {sum(built.timings.values()):.1f} s; "
+        f"anomalies: {sum(report.anomalies.counts.values())}, "
+        f"SHACL: {report.shacl.counts or 'no findings'}"
     )
 
 
 @main.command()
+@PROJECT_OPTION
 @DIST_OPTION
-def validate(dist: Path | None) -> None:
-    """Validate the published graph in dist/ against shapes/ (exit 1 on any violation)."""
+def validate(project: Path | None, dist: Path | None) -> None:
+    """Validate the published graph in dist/ against the project's shapes/ (exit 1 on any
+    violation)."""
     from rdflib import Dataset
 
     from dxkg.pipeline.pipeline import validate_stage
-    from dxkg.pipeline.publish.dumps import GRAPH_BASE, NQUADS
+    from dxkg.pipeline.publish.dumps import GRAPH_BASE
+    from dxkg.release import NQUADS
 
-    paths = _paths(dist)
+    paths = _paths(dist, project)
     dataset = Dataset()
-    dataset.parse(paths.dist / NQUADS, format="nquads")
+    dataset.parse(_release(paths.dist).path(NQUADS), format="nquads")
     graphs = {
         str(graph.identifier).removeprefix(GRAPH_BASE): graph
         for graph in dataset.graphs()
@@ -209,10 +255,9 @@ def serve(
     from dxkg.web.settings import EndpointSettings
 
     paths = _paths(dist)
-    # Resolved once: the symlink a rebuild switches is not read again while serving.
-    release = paths.dist.resolve()
-    if not (release / "dxkg.nq").is_file():
-        raise click.ClickException(f"no release in {paths.dist}: run `dxkg build` first")
+    # Opened (and checked) once: the symlink a rebuild switches is not read again while
+    # serving; the application opens the same folder (see create_app).
+    release = _release(paths.dist).folder
     settings = EndpointSettings(
         query_timeout=query_timeout,
         row_limit=row_limit,
@@ -270,7 +315,7 @@ def serve(
     "that honours FROM (Oxigraph).",
 )
 @click.option("--dry-run", is_flag=True, help="Only print what would change per graph.")
-def publish(
+def load(
     dist: Path | None,
     endpoint: str,
     query_endpoint: str | None,
@@ -284,6 +329,7 @@ def publish(
 
     Each graph is replaced in one request; unchanged graphs are not sent; after
     loading, every graph's size in the store is compared with the release's.
+    `dxkg publish` is another name for this command.
     """
     import time
 
@@ -297,18 +343,17 @@ def publish(
         release_graphs,
     )
     from dxkg.pipeline.load import publish as publish_graphs
-    from dxkg.pipeline.publish.dumps import NQUADS
+    from dxkg.release import NQUADS
 
     paths = _paths(dist)
-    if not (paths.dist / NQUADS).is_file():
-        raise click.ClickException(f"no release in {paths.dist}: run `dxkg build` first")
+    dump = _release(paths.dist).path(NQUADS)
     auth = None
     if user is not None:
         auth = (HTTPDigestAuth if auth_scheme == "digest" else HTTPBasicAuth)(user, password or "")
     store = GraphStore(endpoint, auth)
     started = time.monotonic()
     try:
-        graphs = release_graphs(paths.dist / NQUADS, union_default)
+        graphs = release_graphs(dump, union_default)
         if dry_run:
             changes = plan(store, graphs)
             for change in changes:
@@ -326,18 +371,29 @@ def publish(
     )
 
 
+def _alias(command: click.Command, name: str) -> click.Command:
+    """``command`` under another name as well, its help saying whose alias it is."""
+    alias = copy.copy(command)
+    alias.name = name
+    alias.short_help = f"Alias of `dxkg {command.name}`."
+    alias.help = f"Alias of `dxkg {command.name}`.\n\n{command.help}"
+    return alias
+
+
+main.add_command(_alias(load, "publish"))
+
+
 @main.command()
 @DIST_OPTION
 def stats(dist: Path | None) -> None:
     """Print counts of the release in dist/: triples per graph, instances per class."""
     from pyoxigraph import RdfFormat, Store
 
-    from dxkg.pipeline.pipeline import read_report
-    from dxkg.pipeline.publish.dumps import NQUADS
+    from dxkg.release import NQUADS
 
-    paths = _paths(dist)
+    release = _release(_paths(dist).dist)
     store = Store()
-    store.load(path=str(paths.dist / NQUADS), format=RdfFormat.N_QUADS)
+    store.load(path=str(release.path(NQUADS)), format=RdfFormat.N_QUADS)
     per_graph = Counter(str(quad.graph_name.value) for quad in store)
     click.echo("triples per graph:")
     for name, count in sorted(per_graph.items()):
@@ -349,7 +405,7 @@ def stats(dist: Path | None) -> None:
     )
     for row in store.query(query):
         click.echo(f"  {int(row['n'].value):>7}  {row['class'].value}")
-    anomalies = read_report(paths.dist)["anomalies"]["counts"]
+    anomalies = release.report.anomalies.counts
     click.echo("anomalies: " + ", ".join(f"{k} {v}" for k, v in anomalies.items()))
 
 
@@ -358,13 +414,14 @@ def stats(dist: Path | None) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("network"),
-    show_default=True,
-    help="Folder the exports are written to.",
+    required=True,
+    help="Folder the exports are written to (made if missing; files of the same names "
+    "are replaced, nothing else in it is touched).",
 )
 def network(dist: Path | None, out: Path) -> None:
     """Build the vendor, technology and shared-system networks of the release in dist/,
-    write them (GEXF, GraphML, CSV, Cytoscape.js JSON, figures) and print a summary."""
+    write them (GEXF, GraphML, CSV, Cytoscape.js JSON, figures) into --out and print a
+    summary. The release already holds them, in network/."""
     import time
 
     from pyoxigraph import RdfFormat, Store
@@ -372,40 +429,38 @@ def network(dist: Path | None, out: Path) -> None:
     from dxkg.pipeline.analysis.export import write_analysis
     from dxkg.pipeline.analysis.measures import analyse
     from dxkg.pipeline.analysis.networks import build_networks
-    from dxkg.pipeline.pipeline import read_report
-    from dxkg.pipeline.publish.dumps import NQUADS
+    from dxkg.release import NQUADS
 
-    paths = _paths(dist)
+    release = _release(_paths(dist).dist)
     started = time.perf_counter()
     store = Store()
-    store.bulk_load(path=str(paths.dist / NQUADS), format=RdfFormat.N_QUADS)
-    release = read_report(paths.dist)
-    analysis = analyse(build_networks(store, release["base_iri"]))
+    store.bulk_load(path=str(release.path(NQUADS)), format=RdfFormat.N_QUADS)
+    analysis = analyse(build_networks(store, release.report.base_iri))
     out.mkdir(parents=True, exist_ok=True)
-    summary = write_analysis(analysis, out, release["release_date"])
+    summary = write_analysis(analysis, out, release.report.release_date)
     elapsed = time.perf_counter() - started
     _print_network_summary(summary)
     click.echo(f"wrote {sum(1 for _ in out.iterdir())} files into {out} in {elapsed:.2f} s")
 
 
-def _print_network_summary(summary: dict) -> None:
+def _print_network_summary(summary: NetworkSummary) -> None:
     click.echo(
         f"{'network':<28} {'nodes':>6} {'govts':>6} {'others':>6} {'edges':>6} "
         f"{'comps':>6} {'communities':>11}"
     )
-    for n in summary["networks"]:
+    for n in summary.networks:
         click.echo(
-            f"{n['name']:<28} {n['nodes']:>6} {n['governments']:>6} {n['others']:>6} "
-            f"{n['edges']:>6} {n['components']:>6} {n['communities']:>11}"
+            f"{n.name:<28} {n.nodes:>6} {n.governments:>6} {n.others:>6} "
+            f"{n.edges:>6} {n.components:>6} {n.communities:>11}"
         )
     click.echo("top vendors by municipalities served:")
-    for rank, vendor in enumerate(summary["top_vendors"][:10], 1):
+    for rank, vendor in enumerate(summary.top_vendors[:10], 1):
         click.echo(
-            f"  {rank:>2}. {vendor['label']}  municipalities {vendor['municipalities']}, "
-            f"initiatives {vendor['initiatives']}, prefectures {vendor['prefectures']}"
+            f"  {rank:>2}. {vendor.label}  municipalities {vendor.municipalities}, "
+            f"initiatives {vendor.initiatives}, prefectures {vendor.prefectures}"
         )
-    vendors = next(n for n in summary["networks"] if n["name"] == "vendor-municipality")
+    vendors = next(n for n in summary.networks if n.name == "vendor-municipality")
     click.echo(
-        f"communities (Louvain) in vendor-municipality: {vendors['communities']}, "
-        f"largest {vendors['community_sizes'][:5]}"
+        f"communities (Louvain) in vendor-municipality: {vendors.communities}, "
+        f"largest {vendors.community_sizes[:5]}"
     )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from dxkg.config import DEFAULT_BASE_IRI
-from dxkg.pipeline.publish.releases import hold
+from dxkg.release import NQUADS, Release
 from dxkg.web import cors, hosts, security
 from dxkg.web.errors import ProtocolError
 from dxkg.web.settings import EndpointSettings
@@ -31,32 +29,33 @@ from dxkg.web.views import (
 from dxkg.web.views import files as release
 
 
-def create_engine(dist: Path, settings: EndpointSettings) -> Engine:
+def create_engine(served: Release, settings: EndpointSettings) -> Engine:
     """The remote endpoint if one is set, else the release's dump in an embedded store."""
     if settings.remote_endpoint:
         return RemoteEngine(settings.remote_endpoint, settings.query_memory_bytes)
-    return EmbeddedEngine(dist / "dxkg.nq", settings.query_memory_bytes)
+    return EmbeddedEngine(served.path(NQUADS), settings.query_memory_bytes)
 
 
 def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
-    """The application serving the release ``dist`` names when it is created."""
+    """The application serving the release ``dist`` names when it is created.
+
+    Raises ReleaseError (:mod:`dxkg.release`) when there is no release to serve.
+    """
     settings = settings or EndpointSettings()
-    # One release for the server's life, before anything is read: ``dist`` (a symlink a
-    # rebuild switches) resolved once to the release's own folder, which every route and
-    # every cache keyed by ``DIST`` then use, and which no build removes while it runs;
-    # absolute, as send_file resolves a relative path against the package.
-    dist = hold(dist)
+    # One release for the server's life, opened before anything else is read: ``dist``
+    # (a symlink a rebuild switches) resolved once to the release's own absolute folder,
+    # which no build removes while the server runs. Every view reads it through
+    # ``files.current()`` (its files, report, networks, example queries).
+    served = Release.open(dist)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["ENDPOINT"] = settings
-    app.config["ENGINE"] = create_engine(dist, settings)
-    app.config["DIST"] = dist
-    report = json.loads((dist / "build-report.json").read_text("utf-8"))
-    app.config["REPORT"] = report
+    app.config["ENGINE"] = create_engine(served, settings)
+    app.config["RELEASE"] = served
     app.json.ensure_ascii = False  # Japanese stays readable in the JSON pages
     # IRIs are minted under this base; the server answers for them on the hosts it allows
     # (see hosts).
-    app.config["BASE_IRI"] = report.get("base_iri", DEFAULT_BASE_IRI)
+    app.config["BASE_IRI"] = served.report.base_iri
     i18n.install(app)
     security.install(app)
     cors.install(app)
@@ -67,6 +66,9 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     sparql.mount(app)
     # Ahead of both: no request for another host reaches them (see hosts).
     hosts.install(app, settings.allowed_hosts, settings.public_url)
+    # Conditional GET for the pages (after-request hooks run last registered first: the
+    # headers above are added to its 304s too).
+    app.after_request(pages.conditional)
     for module in (
         ontology,
         release,

@@ -12,9 +12,11 @@ from pyoxigraph import RdfFormat, Store
 
 from browser import launch, new_page, require_chromium, save_screenshot
 from dxkg.config import PROJECT_ROOT, Paths
+from dxkg.pipeline.extract.corpus import load_manifest, of_kind
+from dxkg.pipeline.extract.profiles import extract_case_collection, extract_the_survey
 from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
-from dxkg.pipeline.extract.survey import DOCUMENT_ID, extract_survey
-from dxkg.pipeline.pipeline import CASE_EXTRACTORS, run_build
+from dxkg.pipeline.pipeline import run_build
+from dxkg.release import BuildReport
 from servers import endpoint_server
 
 SOURCES = PROJECT_ROOT / "sources"
@@ -26,20 +28,21 @@ ENGINE_MODES = ["embedded", "remote"]
 @pytest.fixture(scope="session")
 def survey() -> SurveyExtract:
     """The survey document extracted from the real corpus."""
-    return extract_survey(SOURCES / DOCUMENT_ID)
+    return extract_the_survey(SOURCES, load_manifest(SOURCES))
 
 
 @pytest.fixture(scope="session")
 def case_extracts() -> list[CaseCollectionExtract]:
-    """Every case-collection document extracted from the real corpus."""
-    return [extract(SOURCES / document) for document, extract in CASE_EXTRACTORS.items()]
+    """Every case-collection document extracted from the real corpus, in manifest order."""
+    documents = of_kind(load_manifest(SOURCES), "case-collection")
+    return [extract_case_collection(SOURCES, document) for document in documents]
 
 
 @pytest.fixture(scope="session")
-def release(tmp_path_factory) -> tuple[Paths, dict]:
-    """One full build of the real corpus into a temporary dist/."""
+def release(tmp_path_factory) -> tuple[Paths, BuildReport]:
+    """One full build of the real corpus into a temporary dist/, and its build report."""
     paths = Paths(dist=tmp_path_factory.mktemp("release") / "dist")
-    return paths, run_build(paths, echo=lambda _: None)
+    return paths, run_build(paths, echo=lambda _: None).report
 
 
 @pytest.fixture(scope="session")

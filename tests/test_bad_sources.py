@@ -103,7 +103,8 @@ def assert_previous_release(previous: Paths, before: dict[str, bytes]) -> None:
 def first_case(document: str, paths: Paths, chapter: int = 1) -> Case:
     """The first case of ``chapter`` as the extractor reads the unmodified document."""
     extract = {CASES_V2: extract_case_collection_v2, CASES_V4: extract_v4_chapter1}[document]
-    return next(c for c in extract(paths.sources / document).cases if c.chapter == chapter)
+    cases = extract(paths.sources / document, load_manifest(paths.sources)[document]).cases
+    return next(c for c in cases if c.chapter == chapter)
 
 
 def heading_before(lines: list[str], line: int, heading: str) -> int:
@@ -260,7 +261,9 @@ def test_a_cost_page_without_its_box_headings_is_refused(previous):
     サービス提供事業者等 headings. Before: the cost table was read as effects text and
     the case lost its costs, schedule and providers without a word."""
     paths, before = previous
-    extract = extract_case_collection_v2(paths.sources / CASES_V2)
+    extract = extract_case_collection_v2(
+        paths.sources / CASES_V2, load_manifest(paths.sources)[CASES_V2]
+    )
     case = next(c for c in extract.cases if c.initial_cost and c.schedule and c.services)
     lines = source_lines(paths, CASES_V2)
     headings = {

@@ -10,10 +10,10 @@ from rdflib import Dataset
 
 from dxkg.config import Paths
 from dxkg.pipeline.analysis.plots import FIGURES
-from dxkg.pipeline.extract.corpus import CorpusError
-from dxkg.pipeline.pipeline import CASE_EXTRACTORS, BuildError, run_build
-from dxkg.pipeline.publish.dumps import CHECKSUMS
+from dxkg.pipeline.extract.corpus import CorpusError, load_manifest, of_kind
+from dxkg.pipeline.pipeline import BuildError, run_build
 from dxkg.pipeline.publish.tables import TABLES
+from dxkg.release import CHECKSUMS, EXAMPLE_QUERIES
 from test_network import NETWORKS
 
 pytestmark = pytest.mark.e2e
@@ -38,7 +38,7 @@ def test_release_files_and_checksums(release):
         "SHA256SUMS", "build-report.json", "build-report.md", "dxkg.nq", "dxkg.nt", "dxkg.ttl",
         "dxkg.nq.gz", "dxkg.nt.gz", "dxkg.trig.gz", "dxkg.jsonld", "context.jsonld",
         "catalog.ttl", "void.ttl", "search.sqlite",
-        "ontology/index.html", "ontology/dxkg.ttl",
+        "ontology/index.html", "ontology/dxkg.ttl", "ontology/examples.json",
         *(f"csv/{name}.csv" for name in TABLES),
         *(f"network/{name}" for name in NETWORK_FILES),
     ])
@@ -54,7 +54,10 @@ def test_named_graphs_and_counts(release):
     counts = {str(g.identifier).removeprefix(GRAPHS): len(g) for g in dataset.graphs() if len(g)}
     assert set(counts) == {
         "source/003_e1df6aa27dfcbdad",
-        *(f"source/{document.removesuffix('.txt')}" for document in CASE_EXTRACTORS),
+        *(
+            f"source/{document.id.removesuffix('.txt')}"
+            for document in of_kind(load_manifest(paths.sources), "case-collection")
+        ),
         "municipalities",
         "organisations",
         "links",
@@ -62,7 +65,7 @@ def test_named_graphs_and_counts(release):
         "ontology",
         "schemes",
     }
-    assert counts == {k: v for k, v in report["triples"].items() if k != "total"}
+    assert counts == {k: v for k, v in report.triples.items() if k != "total"}
     survey = dataset.graph(GRAPHS + "source/003_e1df6aa27dfcbdad")
     query = """
         SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class"""
@@ -120,8 +123,8 @@ def test_failed_build_leaves_previous_release_untouched(release, corpus_copy):
 
 
 def test_validation_failure_leaves_previous_release_untouched(corpus_copy, tmp_path):
-    corpus_copy.dist.mkdir()
-    (corpus_copy.dist / "marker").write_text("previous release")
+    corpus_copy.dist.mkdir()  # a release of the earlier layout, a plain folder
+    (corpus_copy.dist / "SHA256SUMS").write_text("previous release")
     shapes = tmp_path / "shapes"
     shapes.mkdir()
     (shapes / "strict.ttl").write_text(
@@ -134,7 +137,7 @@ def test_validation_failure_leaves_previous_release_untouched(corpus_copy, tmp_p
     (corpus_copy.root / "shapes").symlink_to(shapes)
     with pytest.raises(BuildError, match="does not conform"):
         run_build(corpus_copy, echo=lambda _: None)
-    assert [p.name for p in corpus_copy.dist.iterdir()] == ["marker"]
+    assert [p.name for p in corpus_copy.dist.iterdir()] == ["SHA256SUMS"]
     assert not [p for p in corpus_copy.dist.parent.iterdir() if "staging" in p.name]
 
 
@@ -154,6 +157,9 @@ def test_rebased_release(tmp_path):
     text = (paths.dist / "dxkg.nt").read_text("utf-8")
     assert "<http://data.example.jp/dx/id/initiative/survey2020-t1-1>" in text
     assert "dxkg.example.org" not in text
+    examples = (paths.dist / EXAMPLE_QUERIES).read_text("utf-8")
+    assert "<http://data.example.jp/dx/ontology#>" in examples
+    assert "dxkg.example.org" not in examples
 
 
 def test_no_triple_is_in_two_named_graphs(release):

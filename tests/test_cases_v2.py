@@ -10,12 +10,15 @@ import pytest
 
 from dxkg.config import PROJECT_ROOT
 from dxkg.pipeline.extract.cases import fields
-from dxkg.pipeline.extract.cases.v2 import DOCUMENT_ID, extract_case_collection_v2
+from dxkg.pipeline.extract.cases.v2 import extract_case_collection_v2
+from dxkg.pipeline.extract.corpus import load_manifest
 from dxkg.pipeline.extract.records import CaseCollectionExtract
 from dxkg.pipeline.extract.sourcetext import SourceFormatError
 from dxkg.pipeline.publish.report import case_collection_summary
 
 SOURCES = PROJECT_ROOT / "sources"
+DOCUMENT_ID = "001_b7b77d4349d817ea.txt"
+MANIFEST = load_manifest(SOURCES)
 
 # Per field, how many of the 82 cases have it: the counts of the structure
 # note (§4.0), each checked by reading the text.
@@ -46,18 +49,18 @@ EXPECTED_FIELD_COUNTS = {
 
 @pytest.fixture(scope="module")
 def extract() -> CaseCollectionExtract:
-    return extract_case_collection_v2(SOURCES / DOCUMENT_ID)
+    return extract_case_collection_v2(SOURCES / DOCUMENT_ID, MANIFEST[DOCUMENT_ID])
 
 
 def test_case_counts_per_chapter(extract):
     summary = case_collection_summary(extract)
-    assert summary["cases"] == 82
-    assert summary["chapters"] == {"1": 13, "2": 22, "3": 47}
+    assert summary.cases == 82
+    assert summary.chapters == {"1": 13, "2": 22, "3": 47}
     assert [c.number for c in extract.cases if c.chapter == 3] == list(range(1, 48))
 
 
 def test_per_field_counts(extract):
-    counts = case_collection_summary(extract)["fields"]
+    counts = case_collection_summary(extract).fields
     assert {name: counts[name] for name in EXPECTED_FIELD_COUNTS} == EXPECTED_FIELD_COUNTS
 
 
@@ -144,4 +147,4 @@ def test_a_skipped_case_is_an_error_naming_the_line(tmp_path: Path):
     path = tmp_path / DOCUMENT_ID
     path.write_text("\n".join(broken), "utf-8")
     with pytest.raises(SourceFormatError, match=r"case 3 follows case 1"):
-        extract_case_collection_v2(path)
+        extract_case_collection_v2(path, MANIFEST[DOCUMENT_ID])

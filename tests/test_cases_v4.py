@@ -12,6 +12,7 @@ import pytest
 
 from dxkg.config import PROJECT_ROOT
 from dxkg.pipeline.extract.cases.v4 import extract_v4_chapter1, extract_v4_titles
+from dxkg.pipeline.extract.corpus import load_manifest
 from dxkg.pipeline.extract.records import Case, CaseCollectionExtract
 from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
 from dxkg.pipeline.extract.typos import load_suspected_typos, scan_document
@@ -20,16 +21,17 @@ from dxkg.pipeline.publish.report import case_collection_summary
 SOURCES = PROJECT_ROOT / "sources"
 CHAPTER1 = SOURCES / "002_c9aae381e02ff410.txt"
 TITLES = SOURCES / "000_f71cf45c154df823.txt"
+MANIFEST = load_manifest(SOURCES)
 
 
 @pytest.fixture(scope="module")
 def chapter1() -> CaseCollectionExtract:
-    return extract_v4_chapter1(CHAPTER1)
+    return extract_v4_chapter1(CHAPTER1, MANIFEST[CHAPTER1.name])
 
 
 @pytest.fixture(scope="module")
 def titles() -> CaseCollectionExtract:
-    return extract_v4_titles(TITLES)
+    return extract_v4_titles(TITLES, MANIFEST[TITLES.name])
 
 
 def case(extract: CaseCollectionExtract, chapter: int, number: int) -> Case:
@@ -267,7 +269,7 @@ def corrupted(tmp_path: Path, source: Path, after: str, garbage: str) -> tuple[P
 def test_garbage_in_the_cost_table_is_reported_with_its_line(tmp_path):
     copy, line = corrupted(tmp_path, CHAPTER1, "イニシャルコスト ※税抜 68,515千円", "ゴミ行 XYZ 123")
     with pytest.raises(SourceFormatError) as error:
-        extract_v4_chapter1(copy)
+        extract_v4_chapter1(copy, MANIFEST[copy.name])
     assert error.value.line == line
 
 
@@ -275,14 +277,14 @@ def test_a_case_title_out_of_sequence_is_rejected(tmp_path):
     title = " ９ 外部人材の下に各担当課兼務職員を配置した「デジタル変革戦略室」を設置 【山形県酒田市】"
     copy, line = corrupted(tmp_path, CHAPTER1, "【参考情報】 熊本県人口", title)
     with pytest.raises(SourceFormatError) as error:
-        extract_v4_chapter1(copy)
+        extract_v4_chapter1(copy, MANIFEST[copy.name])
     assert error.value.line == line
 
 
 def test_garbage_in_the_titles_file_is_reported_with_its_line(tmp_path):
     copy, line = corrupted(tmp_path, TITLES, "DXShipひろしま", "これは見出し行ではない")
     with pytest.raises(SourceFormatError) as error:
-        extract_v4_titles(copy)
+        extract_v4_titles(copy, MANIFEST[copy.name])
     assert error.value.line == line
 
 
@@ -291,12 +293,12 @@ def test_a_missing_case_breaks_the_count(tmp_path):
     copy = tmp_path / TITLES.name
     copy.write_text("\n".join(line for line in lines if "【広島県】" not in line), encoding="utf-8")
     with pytest.raises(SourceFormatError, match="63 cases where 64"):
-        extract_v4_titles(copy)
+        extract_v4_titles(copy, MANIFEST[copy.name])
 
 
 def test_per_field_counts(chapter1, titles):
     """What 002 prints for its 13 cases (note §2.3), and that 000 gives titles only."""
-    fields = case_collection_summary(chapter1)["fields"]
+    fields = case_collection_summary(chapter1).fields
     assert {name: fields[name] for name in (
         "point", "overview", "effects", "interview", "initial_cost", "schedule", "services",
         "participants", "departments", "several departments", "population", "urls", "awards",
@@ -307,6 +309,6 @@ def test_per_field_counts(chapter1, titles):
         "several departments": 1, "population": 13, "urls": 13, "awards": 2,
         "cross_reference": 2, "population_class unknown": 1,
     }
-    title_fields = case_collection_summary(titles)["fields"]
+    title_fields = case_collection_summary(titles).fields
     assert title_fields["title"] == 64 and title_fields["municipality"] == 52
     assert sum(title_fields.values()) == 64 + 52

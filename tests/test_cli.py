@@ -38,11 +38,7 @@ def test_stats_and_validate_on_the_release(release):
 @pytest.mark.e2e
 def test_build_failure_exits_non_zero_with_message(corpus_copy):
     (corpus_copy.sources / "000_f71cf45c154df823.txt").unlink()
-    runner = CliRunner()
-    from unittest import mock
-
-    with mock.patch("dxkg.cli.Paths", return_value=corpus_copy):
-        result = runner.invoke(main, ["build"])
+    result = CliRunner().invoke(main, ["build", "--project", str(corpus_copy.root)])
     assert result.exit_code == 1
     assert "missing source document" in result.output
     assert "left unchanged" in result.output

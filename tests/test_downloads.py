@@ -166,5 +166,5 @@ def test_human_sizes():
 def test_unknown_files_go_last_without_description():
     position, kind = kind_of("something-new.bin")
     assert (position, kind) == (len(KNOWN_FILES), UNKNOWN)
-    assert kind.group == "other" and kind.ja is None and kind.en is None
+    assert kind.group == "other" and kind.description is None
     assert kind_of("csv/new-table.csv")[1].group == "csv"

@@ -22,12 +22,12 @@ def dist(release):
 
 def test_dataset_dumps_hold_every_quad(dist):
     folder, report = dist
-    total = report["triples"]["total"]
+    total = report.triples["total"]
     trig = Dataset()
     trig.parse(data=gzip.decompress((folder / "dxkg.trig.gz").read_bytes()).decode("utf-8"), format="trig")
     assert len(trig) == total
     named = {str(graph.identifier) for graph in trig.graphs() if len(graph)}
-    assert len(named) == len(report["triples"]) - 1  # every named graph of the report
+    assert len(named) == len(report.triples) - 1  # every named graph of the report
     assert gzip.decompress((folder / "dxkg.nq.gz").read_bytes()) == (folder / "dxkg.nq").read_bytes()
 
 
@@ -75,7 +75,7 @@ def test_csv_has_iris_first_and_a_row_per_entity(dist, table):
     rows = read_csv(folder / "csv" / f"{table}.csv")
     assert rows and next(iter(rows[0])) == "iri"
     assert all(row["iri"].startswith("https://dxkg.example.org/id/") for row in rows)
-    assert len({row["iri"] for row in rows}) == len(rows) == report["csv_rows"][table]
+    assert len({row["iri"] for row in rows}) == len(rows) == report.csv_rows[table]
 
 
 def test_csv_row_counts_match_the_graph(dist):

@@ -1,4 +1,5 @@
-"""The SPARQL editor page: the README's examples, the form without JavaScript, vendored YASGUI."""
+"""The SPARQL editor page: the README's examples (as the release publishes them), the form
+without JavaScript, vendored YASGUI."""
 
 import html
 import json
@@ -9,9 +10,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from dxkg.config import PROJECT_ROOT
+from dxkg.pipeline.publish.examples import example_queries, readme_examples
+from dxkg.release import ExampleQuery, Release
 from dxkg.web.app import create_app
 from dxkg.web.sparql.results import FORMAT_ALIASES
-from dxkg.web.views.editor import FORM_FORMATS, ExampleQuery, example_queries, readme_examples
+from dxkg.web.views.editor import FORM_FORMATS
 
 README = """\
 # A vocabulary
@@ -44,12 +47,12 @@ SELECT ?s WHERE { ?s ex:changed true }
 def test_examples_are_titled_by_the_paragraph_before_them():
     assert example_queries(README) == [
         ExampleQuery(
-            "How many things there are",
-            "PREFIX ex: <https://example.org/>\n\nSELECT (COUNT(*) AS ?n) WHERE { ?s a ex:Thing }\n",
+            title="How many things there are",
+            query="PREFIX ex: <https://example.org/>\n\nSELECT (COUNT(*) AS ?n) WHERE { ?s a ex:Thing }\n",
         ),
         ExampleQuery(
-            "Which things changed between the editions",
-            "PREFIX ex: <https://example.org/>\n\nSELECT ?s WHERE { ?s ex:changed true }\n",
+            title="Which things changed between the editions",
+            query="PREFIX ex: <https://example.org/>\n\nSELECT ?s WHERE { ?s ex:changed true }\n",
         ),
     ]
 
@@ -60,7 +63,7 @@ def test_a_query_before_the_prefixes_is_an_error():
 
 
 def test_the_vocabulary_readme_has_titled_examples_with_its_prefixes():
-    examples = readme_examples()
+    examples = readme_examples(PROJECT_ROOT / "ontology")
     assert len(examples) >= 10
     assert len({example.title for example in examples}) == len(examples)
     assert examples[0].title == "How many cases each edition and chapter has"
@@ -91,10 +94,19 @@ def client(release) -> FlaskClient:
     return create_app(paths.dist).test_client(use_cookies=False)
 
 
+@pytest.fixture(scope="module")
+def examples(release) -> tuple[ExampleQuery, ...]:
+    """The examples the release publishes: the README's, under its base IRI."""
+    paths, _ = release
+    published = Release.open(paths.dist).example_queries
+    assert list(published) == readme_examples(PROJECT_ROOT / "ontology")  # the default base
+    return published
+
+
 @pytest.mark.e2e
-def test_the_page_lists_every_example_title(client):
+def test_the_page_lists_every_example_title(client, examples):
     page = client.get("/query").get_data(as_text=True)
-    for number, example in enumerate(readme_examples(), start=1):
+    for number, example in enumerate(examples, start=1):
         assert html.escape(example.title, quote=False) in page
         assert f'data-example="{number}"' in page
 
@@ -113,8 +125,8 @@ def test_without_javascript_the_page_is_a_form_for_the_endpoint(client):
 
 
 @pytest.mark.e2e
-def test_an_example_prefills_the_form_and_runs_on_the_endpoint(client):
-    example = readme_examples()[2]
+def test_an_example_prefills_the_form_and_runs_on_the_endpoint(client, examples):
+    example = examples[2]
     page = client.get("/query?example=3").get_data(as_text=True)
     textarea = re.search(r'<textarea id="query-text"[^>]*>(.*?)</textarea>', page, re.DOTALL)
     assert html.unescape(textarea.group(1)) == example.query
@@ -131,7 +143,7 @@ def test_an_unknown_example_is_not_found(client):
 
 
 @pytest.mark.e2e
-def test_the_examples_reach_the_script_as_json(client):
+def test_the_examples_reach_the_script_as_json(client, examples):
     page = client.get("/query?example=2").get_data(as_text=True)
     block = re.search(
         r'<script type="application/json" id="editor-data">(.*?)</script>', page, re.DOTALL
@@ -139,26 +151,16 @@ def test_the_examples_reach_the_script_as_json(client):
     data = json.loads(block.group(1))
     assert data["endpoint"] == "/sparql"
     assert data["example"] == 2
-    assert [e["title"] for e in data["examples"]] == [e.title for e in readme_examples()]
+    assert [e["title"] for e in data["examples"]] == [e.title for e in examples]
 
 
 @pytest.mark.e2e
-def test_the_json_form(client):
+def test_the_json_form(client, examples):
     data = client.get("/query.json").get_json()
     assert data["json_href"] == "/query.json"
     assert data["endpoint"] == "/sparql"
-    assert [e["query"] for e in data["examples"]] == [e.query for e in readme_examples()]
+    assert [e["query"] for e in data["examples"]] == [e.query for e in examples]
     assert data["query"].startswith("PREFIX rdf:")
-
-
-@pytest.mark.e2e
-def test_examples_follow_the_release_base_iri(release):
-    paths, _ = release
-    app = create_app(paths.dist)
-    app.config["BASE_IRI"] = "https://data.example.jp/dx/"
-    data = app.test_client().get("/query.json").get_json()
-    assert all("dxkg.example.org" not in e["query"] for e in data["examples"])
-    assert "PREFIX dxkg: <https://data.example.jp/dx/ontology#>" in data["examples"][0]["query"]
 
 
 @pytest.mark.e2e

@@ -93,7 +93,7 @@ def test_every_named_graph_dereferences_to_its_triples(server, dump):
 
 
 def test_things_dereference_to_what_the_dump_says_of_them(server, dump, release):
-    base = release[1].get("base_iri", "https://dxkg.example.org/")
+    base = release[1].base_iri
     for thing in sample_things(dump, base + "id/"):
         expected = {
             quad.triple for quad in dump if thing in (quad.subject, quad.object)
@@ -129,7 +129,7 @@ def sample_things(dump: set[Quad], namespace: str) -> list[NamedNode]:
 def test_the_sample_meets_every_kind_of_term(dump, release):
     """The things dereferenced above carry literals of every datatype and language the
     dump has (so a form one route rewrites would show there)."""
-    base = release[1].get("base_iri", "https://dxkg.example.org/")
+    base = release[1].base_iri
     things = set(sample_things(dump, base + "id/"))
     forms = {_form(q.object) for q in dump if q.subject in things or q.object in things}
     every = {_form(q.object) for q in dump if q.subject.value.startswith(base + "id/")}

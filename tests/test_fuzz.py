@@ -43,11 +43,12 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 import fuzzing
+from dxkg.config import PROJECT_ROOT
+from dxkg.pipeline.publish.examples import readme_examples
 from dxkg.web.app import create_app
 from dxkg.web.serve import MAX_REQUEST_LINE
 from dxkg.web.settings import EndpointSettings
 from dxkg.web.sparql.complexity import decode_escapes, nesting
-from dxkg.web.views.editor import README, example_queries
 from dxkg.web.views.facets import FACETS
 from fuzzing import check, exchange, profile_settings
 from reporting import keep, show
@@ -185,7 +186,7 @@ def routes(release) -> list[tuple[str, list[str]]]:
 @pytest.fixture(scope="module")
 def examples() -> tuple[str, ...]:
     """The vocabulary README's example queries and one query of each other kind."""
-    return (*(example.query for example in example_queries(README.read_text("utf-8"))), *KINDS)
+    return (*(example.query for example in readme_examples(PROJECT_ROOT / "ontology")), *KINDS)
 
 
 def fill(rule: str, data: st.DataObject) -> bytes:

@@ -3,7 +3,7 @@
 import pytest
 from pyoxigraph import Store
 
-from dxkg.pipeline.pipeline import read_report
+from dxkg.release import LinkingSummary
 
 ID = "https://dxkg.example.org/id/"
 
@@ -11,9 +11,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def linking(release) -> dict:
-    paths, _ = release
-    return read_report(paths.dist)["linking"]
+def linking(release) -> LinkingSummary:
+    _, report = release
+    return report.linking
 
 
 def ask(release_store: Store, query: str) -> list:
@@ -29,10 +29,10 @@ def ask(release_store: Store, query: str) -> list:
 
 
 def test_every_government_name_resolves_or_is_reported(linking):
-    governments = linking["governments"]
-    assert governments["unresolved_names"] == []
-    assert governments["resolved_names"] > 1000  # every row, case, note and free text naming one
-    assert governments["referenced_by_kind"]["Prefecture"] == 47
+    governments = linking.governments
+    assert governments.unresolved_names == []
+    assert governments.resolved_names > 1000  # every row, case, note and free text naming one
+    assert governments.referenced_by_kind["Prefecture"] == 47
 
 
 def test_cases_link_to_their_government_in_context(release_store):
@@ -58,11 +58,11 @@ def test_governments_link_to_prefecture_and_e_stat(release_store):
 
 
 def test_vendor_counts_before_and_after_merging(linking):
-    organisations = linking["organisations"]
-    assert organisations["surface_forms"] == 122
-    assert organisations["organisations"] == 115
-    assert (organisations["mechanical_merges"], organisations["curated_merges"]) == (5, 2)
-    assert organisations["typos_flagged"] == 3
+    organisations = linking.organisations
+    assert organisations.surface_forms == 122
+    assert organisations.organisations == 115
+    assert (organisations.mechanical_merges, organisations.curated_merges) == (5, 2)
+    assert organisations.typos_flagged == 3
 
 
 def test_known_variants_merge_and_the_typo_stays_apart(release_store):
@@ -89,10 +89,10 @@ def test_departments_are_shared_across_editions(release_store):
 
 
 def test_technology_precision_on_the_hand_labelled_sample(linking):
-    evaluation = linking["technologies"]["evaluation"]
-    assert evaluation["records"] >= 40
-    assert evaluation["precision"] >= 0.8
-    assert evaluation["correct"] + evaluation["wrong"] == evaluation["tags_found"]
+    evaluation = linking.technologies.evaluation
+    assert evaluation.records >= 40
+    assert evaluation.precision >= 0.8
+    assert evaluation.correct + evaluation.wrong == evaluation.tags_found
 
 
 def test_tags_keep_the_text_that_matched(release_store):
@@ -105,9 +105,9 @@ def test_tags_keep_the_text_that_matched(release_store):
 
 
 def test_editions_are_linked(linking, release_store):
-    editions = linking["editions"]
-    assert editions["linked_pairs"] == 68  # 13 in chapter 1, 19 in chapter 2, 36 in chapter 3
-    assert editions["new_in_later_edition"] == [
+    editions = linking.editions
+    assert editions.linked_pairs == 68  # 13 in chapter 1, 19 in chapter 2, 36 in chapter 3
+    assert editions.new_in_later_edition == [
         "v4-3-23", "v4-3-24", "v4-3-25", "v4-3-26", "v4-3-33", "v4-3-43", "v4-3-45", "v4-3-47", "v4-3-48"
     ]
     fukushima = ask(release_store, """
@@ -121,7 +121,7 @@ def test_editions_are_linked(linking, release_store):
 
 
 def test_joint_systems(linking):
-    assert [(j["label"], j["rows"]) for j in linking["joint_systems"]] == [
+    assert [(j.label, j.rows) for j in linking.joint_systems] == [
         ("統合宛名システム / 団体内統合宛名システム", 3),
         ("自治体情報セキュリティクラウド", 2),
     ]

@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from browser import release_with
 from dxkg.pipeline.analysis.plots import FIGURES
-from dxkg.web.views import networkdata
+from dxkg.release import FIGURES as RELEASE_FIGURES
 from dxkg.web.views.i18n import MESSAGES
 from servers import dxkg_server
 from test_network import NETWORKS
@@ -192,8 +192,8 @@ def test_a_resource_in_no_network_has_no_measures(server):
 
 def test_the_captions_are_the_builds():
     """The server keeps its own copy of the captions (the build's module imports
-    matplotlib); they must not drift apart."""
-    assert networkdata.FIGURES == tuple(FIGURES)
+    matplotlib); they must not drift apart, nor from the release's figures."""
+    assert RELEASE_FIGURES == tuple(FIGURES)
     for name, captions in FIGURES.items():
         assert MESSAGES[f"figure_{name}"] == captions, name
 

@@ -2,11 +2,12 @@
 
 import pytest
 
-from dxkg.web.views.editor import readme_examples
+from dxkg.config import PROJECT_ROOT
+from dxkg.pipeline.publish.examples import readme_examples
 
 pytestmark = pytest.mark.e2e
 
-QUERIES = [example.query for example in readme_examples()]
+QUERIES = [example.query for example in readme_examples(PROJECT_ROOT / "ontology")]
 
 
 def test_the_readme_has_at_least_ten_queries():

@@ -8,13 +8,14 @@ import time
 
 import pytest
 
+from dxkg.config import PROJECT_ROOT
+from dxkg.pipeline.publish.examples import readme_examples
 from dxkg.web.errors import ProtocolError
 from dxkg.web.sparql.complexity import MAX_NESTING, MAX_OPERATORS, check_complexity, nesting
-from dxkg.web.views.editor import README, example_queries
 
 
 def test_the_vocabularys_example_queries_pass():
-    for example in example_queries(README.read_text("utf-8")):
+    for example in readme_examples(PROJECT_ROOT / "ontology"):
         check_complexity(example.query)
 
 

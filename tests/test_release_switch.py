@@ -50,7 +50,8 @@ def published_copy(source: Path, dist: Path, when: float | None = None) -> Path:
 
 
 def build_command(dist: Path) -> list[str]:
-    return [sys.executable, "-m", "dxkg", "build", "--dist", str(dist), "--base-iri", NEW_BASE]
+    command = [sys.executable, "-m", "dxkg", "build", "--dist", str(dist)]
+    return [*command, "--work", str(dist.with_name("work")), "--base-iri", NEW_BASE]
 
 
 def kill_mid_publish(dist: Path, timeout: float = 240) -> list[Path]:

@@ -5,7 +5,6 @@ Unit tests run on a small store built here; the end-to-end tests on the real rel
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
@@ -13,11 +12,13 @@ import pytest
 from flask.testing import FlaskClient
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
 
-from dxkg.pipeline.publish.dumps import CHECKSUMS
-from dxkg.pipeline.publish.searchindex import SEARCH_FILE, search_key, write_search_index
+from dxkg.pipeline.publish.dumps import write_checksums
+from dxkg.pipeline.publish.searchindex import search_key, write_search_index
 from dxkg.pipeline.text import match_key
+from dxkg.release import CHECKSUMS, NQUADS, REPORT_JSON, SEARCH_INDEX
 from dxkg.web.app import create_app
 from dxkg.web.views.search import MAX_QUERY_CHARS, PER_GROUP, PER_PAGE, SNIPPET_CHARS, highlight
+from test_release_contract import minimal_report
 
 BASE = "https://example.org/"
 DXKG = BASE + "ontology#"
@@ -62,13 +63,15 @@ def sample_store() -> Store:
 
 @pytest.fixture(scope="module")
 def small_dist(tmp_path_factory) -> Path:
-    """A release folder holding just the sample's dump, report and search index."""
+    """A release folder holding just the sample's dump, a report with nothing to report,
+    the search index and their checksums."""
     dist = tmp_path_factory.mktemp("small") / "dist"
     dist.mkdir()
     store = sample_store()
-    store.dump(str(dist / "dxkg.nq"), format=RdfFormat.N_QUADS)
-    (dist / "build-report.json").write_text(json.dumps({"base_iri": BASE}), "utf-8")
+    store.dump(str(dist / NQUADS), format=RdfFormat.N_QUADS)
+    (dist / REPORT_JSON).write_text(minimal_report(BASE).to_json(), "utf-8")
     write_search_index(store, dist, BASE)
+    write_checksums(dist)
     return dist
 
 
@@ -78,7 +81,7 @@ def small_client(small_dist) -> FlaskClient:
 
 
 def index_rows(dist: Path) -> list[tuple]:
-    with sqlite3.connect(dist / SEARCH_FILE) as connection:
+    with sqlite3.connect(dist / SEARCH_INDEX) as connection:
         return connection.execute(
             "SELECT resources.iri, classes.name, resources.label_ja, resources.label_en,"
             " fields.name, entries.verbatim, entries.folded FROM entries"
@@ -120,7 +123,7 @@ def test_the_index_holds_labels_and_texts_of_entities(small_dist):
 
 def test_two_writes_give_the_same_bytes(small_dist, tmp_path):
     write_search_index(sample_store(), tmp_path, BASE)
-    assert (tmp_path / SEARCH_FILE).read_bytes() == (small_dist / SEARCH_FILE).read_bytes()
+    assert (tmp_path / SEARCH_INDEX).read_bytes() == (small_dist / SEARCH_INDEX).read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -199,7 +202,7 @@ def test_empty_query_shows_the_form(small_client):
 
 
 def test_missing_index_is_a_clear_503(small_dist, tmp_path):
-    for name in ("dxkg.nq", "build-report.json"):
+    for name in (NQUADS, REPORT_JSON, CHECKSUMS):  # which lists the index
         (tmp_path / name).write_bytes((small_dist / name).read_bytes())
     response = create_app(tmp_path).test_client().get("/search.json?q=RPA&lang=en")
     assert response.status_code == 503
@@ -282,7 +285,7 @@ def test_too_long_a_query_is_refused(client):
 @pytest.mark.e2e
 def test_the_release_publishes_the_index(release):
     paths, _ = release
-    assert f"  {SEARCH_FILE}" in (paths.dist / CHECKSUMS).read_text("utf-8")
+    assert f"  {SEARCH_INDEX}" in (paths.dist / CHECKSUMS).read_text("utf-8")
     classes = {row[1] for row in index_rows(paths.dist)}
     assert {"CaseStudy", "Initiative", "SharedSystem", "Technology"} <= classes
     assert not classes & {"SourceExcerpt", "TechnologyTag"}

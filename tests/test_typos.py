@@ -27,9 +27,9 @@ def test_cyrillic_letters_and_kangxi_radicals_are_found_mechanically():
 
 def test_the_report_lists_typos_and_the_graph_keeps_the_printed_text(release):
     paths, report = release
-    items = report["anomalies"]["items"]
-    kuma = [a for a in items if a["kind"] == "suspected-typo" and "熊本縣" in a["detail"]]
-    assert [(a["document"], a["line"]) for a in kuma] == [("001_b7b77d4349d817ea.txt", 467)]
+    items = report.anomalies.items
+    kuma = [a for a in items if a.kind == "suspected-typo" and "熊本縣" in a.detail]
+    assert [(a.document, a.line) for a in kuma] == [("001_b7b77d4349d817ea.txt", 467)]
     published = json.loads((paths.dist / "build-report.json").read_text("utf-8"))
     assert published["anomalies"]["counts"]["suspected-typo"] >= len(CURATED)
     assert "デジタルデバйд" in (paths.dist / "dxkg.nt").read_text("utf-8")

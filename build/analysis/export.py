@@ -8,16 +8,16 @@ Per network (``<stem>`` = ``vendor-municipality``, ``municipality-by-vendor``, .
 - ``<stem>.cyjs``: Cytoscape.js JSON (``elements`` with ``data``), which Cytoscape
   desktop also imports.
 
-Besides: ``summary.json`` (sizes, top vendors, prefectures), ``measures.json`` (every
-node's measures per network) and the figures of :mod:`.plots`. The output is
-deterministic: nodes, edges and keys are sorted, and the GEXF header carries the
-release date instead of the day of the build.
+Besides: ``summary.json`` (sizes, top vendors, prefectures:
+:class:`~dxkg.release.NetworkSummary`), ``measures.json`` (every node's measures per
+network) and the figures of :mod:`.plots`. The file names are those of
+:mod:`dxkg.release`. The output is deterministic: nodes, edges and keys are sorted, and
+the GEXF header carries the release date instead of the day of the build.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import re
 from pathlib import Path
 
@@ -28,10 +28,14 @@ from dxkg.pipeline.analysis.measures import Analysis, analyse
 from dxkg.pipeline.analysis.networks import build_networks
 from dxkg.pipeline.analysis.plots import write_plots
 from dxkg.pipeline.analysis.summary import node_measures, summarise
-
-NETWORK_FOLDER = "network"
-SUMMARY_FILE = "summary.json"
-MEASURES_FILE = "measures.json"
+from dxkg.release import (
+    MEASURES_FILE,
+    NETWORK_EXPORTS,
+    NETWORK_FOLDER,
+    SUMMARY_FILE,
+    NetworkSummary,
+    json_text,
+)
 
 #: Node columns first in the CSV (the rest follow sorted): Gephi reads ``id`` and ``label``.
 NODE_COLUMNS = ("id", "label", "label_en", "kind", "bipartite", "code", "prefecture")
@@ -40,7 +44,7 @@ EDGE_COLUMNS = ("source", "target", "weight")
 GEXF_DATE = re.compile(r'lastmodifieddate="[0-9-]+"')
 
 
-def write_network(store: Store, folder: Path, base_iri: str, release_date: str) -> dict:
+def write_network(store: Store, folder: Path, base_iri: str, release_date: str) -> NetworkSummary:
     """Build, analyse and export the networks of the release in ``store`` into
     ``folder/network``; return the summary."""
     analysis = analyse(build_networks(store, base_iri))
@@ -49,15 +53,17 @@ def write_network(store: Store, folder: Path, base_iri: str, release_date: str) 
     return write_analysis(analysis, out, release_date)
 
 
-def write_analysis(analysis: Analysis, out: Path, release_date: str) -> dict:
-    """Every export, the summary, the per-node measures and the figures into ``out``."""
+def write_analysis(analysis: Analysis, out: Path, release_date: str) -> NetworkSummary:
+    """Every export, the summary, the per-node measures and the figures into ``out``;
+    return the summary."""
     for stem, graph in analysis.graphs():
-        write_gexf(graph, out / f"{stem}.gexf", release_date)
-        nx.write_graphml(graph, out / f"{stem}.graphml", infer_numeric_types=True)
-        write_csv(graph, out / f"{stem}-nodes.csv", out / f"{stem}-edges.csv")
-        write_json(nx.cytoscape_data(graph, name="label"), out / f"{stem}.cyjs")
+        files = {key: out / name.format(stem=stem) for key, name in NETWORK_EXPORTS.items()}
+        write_gexf(graph, files["gexf"], release_date)
+        nx.write_graphml(graph, files["graphml"], infer_numeric_types=True)
+        write_csv(graph, files["nodes_csv"], files["edges_csv"])
+        write_json(nx.cytoscape_data(graph, name="label"), files["cyjs"])
     summary = summarise(analysis)
-    write_json(summary, out / SUMMARY_FILE)
+    (out / SUMMARY_FILE).write_text(summary.to_json(), "utf-8")
     write_json(node_measures(analysis), out / MEASURES_FILE)
     write_plots(analysis, out)
     return summary
@@ -87,5 +93,5 @@ def _write_table(path: Path, rows: list[dict], first: tuple[str, ...]) -> None:
 
 
 def write_json(data: object, path: Path) -> None:
-    """JSON with sorted keys and the Japanese text as is."""
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+    """JSON with sorted keys and the Japanese text as is (see :func:`~dxkg.release.json_text`)."""
+    path.write_text(json_text(data), "utf-8")

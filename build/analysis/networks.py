@@ -31,9 +31,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 from pyoxigraph import Store
 
-from dxkg.pipeline.publish.tables import (
-    PREFIXES,  # the CSV exports' prefixes, dxkg: under the release's base
-)
+from dxkg.namespaces import sparql_prefixes
+from dxkg.pipeline.publish.tables import PREFIXES  # the CSV exports' prefixes
 
 REVISIONS = "SELECT ?newer ?older WHERE { ?newer prov:wasRevisionOf ?older }"
 
@@ -133,7 +132,7 @@ class ReleaseGraph:
     def select(self, query: str) -> list[dict[str, str]]:
         """Rows of a SELECT as {variable: lexical value}; unbound variables are left out."""
         results = self.store.query(
-            PREFIXES.format(base=self.base_iri) + query, use_default_graph_as_union=True
+            sparql_prefixes(PREFIXES, self.base_iri) + query, use_default_graph_as_union=True
         )
         names = [variable.value for variable in results.variables]
         return [

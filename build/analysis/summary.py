@@ -1,6 +1,7 @@
 """What the networks say in a few tables: sizes, top vendors, prefectures, communities.
 
-The summary is ``network/summary.json`` in the release: the ``dxkg network`` command
+The summary (:class:`~dxkg.release.NetworkSummary`) is ``network/summary.json`` in the
+release: the ``dxkg network`` command
 prints it, the network page shows it, and the measures of every node
 (``network/measures.json``) appear on the vendor and municipality pages.
 """
@@ -12,6 +13,7 @@ from collections import Counter, defaultdict
 import networkx as nx
 
 from dxkg.pipeline.analysis.measures import DIGITS, Analysis, side
+from dxkg.release import NetworkSize, NetworkSummary, PrefectureRow, RankedNode
 
 MEASURES = (
     "degree",
@@ -31,38 +33,38 @@ PARTNERS = {
 }
 
 
-def summarise(analysis: Analysis) -> dict:
+def summarise(analysis: Analysis) -> NetworkSummary:
     """Sizes of every network, the top vendors and technologies, a row per prefecture, and
     the names of the per-node measures (``measures.json``) in the order to show them."""
-    return {
-        "measures": list(MEASURES),
-        "networks": [network_size(name, graph) for name, graph in analysis.graphs()],
-        "top_vendors": top_by_reach(analysis.bipartite["vendor-municipality"]),
-        "top_technologies": top_by_reach(analysis.bipartite["technology-municipality"]),
-        "prefectures": prefecture_rows(analysis),
-    }
+    return NetworkSummary(
+        measures=list(MEASURES),
+        networks=[network_size(name, graph) for name, graph in analysis.graphs()],
+        top_vendors=top_by_reach(analysis.bipartite["vendor-municipality"]),
+        top_technologies=top_by_reach(analysis.bipartite["technology-municipality"]),
+        prefectures=prefecture_rows(analysis),
+    )
 
 
-def network_size(name: str, graph: nx.Graph) -> dict:
+def network_size(name: str, graph: nx.Graph) -> NetworkSize:
     """Nodes (per side for a bipartite network), edges, density, components, communities."""
     governments = side(graph, 0)
     components = Counter(component for _, component in graph.nodes(data="component"))
     communities = Counter(community for _, community in graph.nodes(data="community"))
-    return {
-        "name": name,
-        "nodes": graph.number_of_nodes(),
-        "governments": len(governments),
-        "others": graph.number_of_nodes() - len(governments),
-        "edges": graph.number_of_edges(),
-        "density": round(nx.density(graph), DIGITS),
-        "components": len(components),
-        "largest_component": max(components.values(), default=0),
-        "communities": len(communities),
-        "community_sizes": [communities[number] for number in sorted(communities)],
-    }
+    return NetworkSize(
+        name=name,
+        nodes=graph.number_of_nodes(),
+        governments=len(governments),
+        others=graph.number_of_nodes() - len(governments),
+        edges=graph.number_of_edges(),
+        density=round(nx.density(graph), DIGITS),
+        components=len(components),
+        largest_component=max(components.values(), default=0),
+        communities=len(communities),
+        community_sizes=[communities[number] for number in sorted(communities)],
+    )
 
 
-def top_by_reach(graph: nx.Graph, limit: int = TOP) -> list[dict]:
+def top_by_reach(graph: nx.Graph, limit: int = TOP) -> list[RankedNode]:
     """The non-government nodes by governments reached, then initiatives, then label."""
     rows = []
     for node in side(graph, 1):
@@ -74,22 +76,22 @@ def top_by_reach(graph: nx.Graph, limit: int = TOP) -> list[dict]:
         }
         prefectures = {graph.nodes[neighbour]["prefecture"] for neighbour in graph[node]}
         rows.append(
-            {
-                "iri": node,
-                "label": data["label"],
-                "label_en": data.get("label_en", ""),
-                "municipalities": graph.degree(node),
-                "initiatives": len(initiatives),
-                "prefectures": len(prefectures),
-                "betweenness": data["betweenness"],
-                "community": data["community"],
-            }
+            RankedNode(
+                iri=node,
+                label=data["label"],
+                label_en=data.get("label_en", ""),
+                municipalities=graph.degree(node),
+                initiatives=len(initiatives),
+                prefectures=len(prefectures),
+                betweenness=data["betweenness"],
+                community=data["community"],
+            )
         )
-    rows.sort(key=lambda r: (-r["municipalities"], -r["initiatives"], r["label"], r["iri"]))
+    rows.sort(key=lambda r: (-r.municipalities, -r.initiatives, r.label, r.iri))
     return rows[:limit]
 
 
-def prefecture_rows(analysis: Analysis) -> list[dict]:
+def prefecture_rows(analysis: Analysis) -> list[PrefectureRow]:
     """Per prefecture and network: its governments in the network, their partners (vendors,
     technologies, shared systems) and the initiatives behind the edges."""
     labels: dict[str, str] = {}
@@ -113,7 +115,7 @@ def prefecture_rows(analysis: Analysis) -> list[dict]:
                 counts[prefecture][f"initiatives_with_{partner}"] = len(initiatives[prefecture])
     columns = sorted({column for row in counts.values() for column in row})
     return [
-        {"iri": iri, "label": labels[iri], **{c: counts[iri].get(c, 0) for c in columns}}
+        PrefectureRow(iri=iri, label=labels[iri], **{c: counts[iri].get(c, 0) for c in columns})
         for iri in sorted(counts)
     ]
 

@@ -14,10 +14,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
+from dxkg.namespaces import vocabulary
+from dxkg.pipeline import iris
 from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
 from dxkg.pipeline.text import match_key
 
-SOURCE_LINE = URIRef("https://dxkg.example.org/ontology#sourceLine")
+SOURCE_LINE = vocabulary().sourceLine
+SOURCE_IRI = iris.ID + "source/"
 
 
 def check_cited_lines(schemes: Iterable[Path], sources: Path) -> None:
@@ -30,6 +33,17 @@ def check_cited_lines(schemes: Iterable[Path], sources: Path) -> None:
                 documents[document] = read_source_lines(sources / document)
             labels = _japanese_labels(graph, concept)
             _check_line(scheme, sources / document, documents[document], number, labels)
+
+
+def named_documents(schemes: Iterable[Path]) -> dict[str, Path]:
+    """Every source document a scheme names (``dct:source``), with the first scheme naming it."""
+    named: dict[str, Path] = {}
+    for scheme in schemes:
+        sources = Graph().parse(scheme, format="turtle").objects(None, DCTERMS.source)
+        for source in sorted({str(source) for source in sources}):
+            if source.startswith(SOURCE_IRI):
+                named.setdefault(source.removeprefix(SOURCE_IRI) + ".txt", scheme)
+    return named
 
 
 def _citations(graph: Graph) -> Iterator[tuple[URIRef, str, int]]:

@@ -1,14 +1,32 @@
-"""The source corpus: its manifest and the integrity check every build starts with."""
+"""The source corpus: its manifest and the integrity check every build starts with.
+
+Each document of ``sources/`` has an entry in ``sources/manifest.toml`` saying what it is
+(``kind``: a case collection with its ``edition_number`` and the ``cases`` it holds per
+chapter, a survey with its ``year``, a guide), which extractor reads it (``profile``, see
+:mod:`dxkg.pipeline.extract.profiles`), a ``short_id``, how it is described in the
+metadata, and its SHA-256. ``sources/README.md`` tells a maintainer how to add one.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import tomllib
+from itertools import combinations
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
+
+from dxkg.pipeline.records import Edition, edition_label, edition_order
 
 MANIFEST_NAME = "manifest.toml"
+DocumentKind = Literal["case-collection", "survey", "guide"]
+#: The keys only one kind of document has, and must have.
+KIND_KEYS: dict[str, tuple[str, ...]] = {
+    "case-collection": ("edition_number", "cases"),
+    "survey": ("year",),
+    "guide": (),
+}
 
 
 class CorpusError(Exception):
@@ -21,6 +39,12 @@ class SourceDocument(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
+    short_id: str = Field(pattern=r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+    kind: DocumentKind
+    profile: str
+    edition_number: Edition | None = None
+    cases: dict[PositiveInt, PositiveInt] | None = None
+    year: int | None = None
     title: str
     title_en: str
     publisher: str
@@ -34,6 +58,27 @@ class SourceDocument(BaseModel):
     licence_note: str | None = None
     sha256: str
 
+    @model_validator(mode="after")
+    def _keys_of_its_kind(self) -> SourceDocument:
+        for kind, keys in KIND_KEYS.items():
+            for key in keys:
+                given = getattr(self, key) is not None
+                if given != (kind == self.kind):
+                    need = "needs" if kind == self.kind else "cannot have"
+                    raise ValueError(f'kind = "{self.kind}" {need} {key}')
+        label = edition_label(self.edition_number) if self.edition_number else None
+        if label and self.edition and self.edition != label:
+            raise ValueError(
+                f'edition = "{self.edition}" is not edition_number = "{self.edition_number}" '
+                f'(expected "{label}")'
+            )
+        return self
+
+
+def of_kind(documents: dict[str, SourceDocument], kind: DocumentKind) -> list[SourceDocument]:
+    """The documents of one kind, in manifest (file name) order."""
+    return [doc for doc in documents.values() if doc.kind == kind]
+
 
 def load_manifest(sources_dir: Path) -> dict[str, SourceDocument]:
     """Read ``sources/manifest.toml`` into documents keyed by id (their file name)."""
@@ -42,10 +87,78 @@ def load_manifest(sources_dir: Path) -> dict[str, SourceDocument]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise CorpusError(f"{path}: cannot read the corpus manifest: {error}") from error
-    return {
-        doc_id: SourceDocument(id=doc_id, **fields)
-        for doc_id, fields in sorted(data.get("documents", {}).items())
-    }
+    documents: dict[str, SourceDocument] = {}
+    problems: list[str] = []
+    for doc_id, fields in sorted(data.get("documents", {}).items()):
+        try:
+            documents[doc_id] = SourceDocument(id=doc_id, **fields)
+        except ValidationError as error:
+            problems += _described(doc_id, error)
+    problems += [*_duplicate_short_ids(documents), *_editions_against_dates(documents)]
+    if problems:
+        raise CorpusError(f"{path}: invalid manifest:\n  " + "\n  ".join(problems))
+    return documents
+
+
+def _described(doc_id: str, error: ValidationError) -> list[str]:
+    """Each problem of one entry as ``[documents."<file>"] <key>: <problem>``."""
+    return [
+        f'[documents."{doc_id}"] '
+        + "".join(f"{part}: " for part in problem["loc"][:1])
+        + problem["msg"].removeprefix("Value error, ")
+        for problem in error.errors()
+    ]
+
+
+def _duplicate_short_ids(documents: dict[str, SourceDocument]) -> list[str]:
+    first: dict[str, str] = {}
+    problems = []
+    for doc in documents.values():
+        if doc.short_id in first:
+            problems.append(
+                f'[documents."{doc.id}"] short_id: "{doc.short_id}" is also the short_id of '
+                f'[documents."{first[doc.short_id]}"]'
+            )
+        first.setdefault(doc.short_id, doc.id)
+    return problems
+
+
+def _editions_against_dates(documents: dict[str, SourceDocument]) -> list[str]:
+    """Editions are ordered by number; an issue date, where given, must not say otherwise."""
+    dated = sorted(
+        (edition_order(doc.edition_number), doc.issued, doc.id)
+        for doc in of_kind(documents, "case-collection")
+        if doc.edition_number and doc.issued
+    )
+    return [
+        f'[documents."{later}"] issued: {later_date} is before {earlier_date}, the issue date '
+        f'of [documents."{earlier}"], an earlier edition'
+        for (earlier_number, earlier_date, earlier), (later_number, later_date, later) in (
+            combinations(dated, 2)
+        )
+        if earlier_number < later_number and _before(later_date, earlier_date)
+    ]
+
+
+def _before(date: str, other: str) -> bool:
+    """Whether ISO date ``date`` (a year, year-month or full date) is before ``other``."""
+    length = min(len(date), len(other))
+    return date[:length] < other[:length]
+
+
+def require_declared(
+    sources_dir: Path, documents: dict[str, SourceDocument], named: dict[str, Path]
+) -> None:
+    """Raise CorpusError naming every document that a curated file (``named``: document →
+    file) refers to and the manifest does not declare: what it says would refer to nothing."""
+    problems = [
+        f"{sources_dir / document}: missing source document ({where} names it; "
+        f"{MANIFEST_NAME} does not declare it)"
+        for document, where in sorted(named.items())
+        if document not in documents
+    ]
+    if problems:
+        raise CorpusError("refusing to build:\n  " + "\n  ".join(problems))
 
 
 def sha256_of(path: Path) -> str:
@@ -54,13 +167,18 @@ def sha256_of(path: Path) -> str:
 
 
 def verify_corpus(sources_dir: Path) -> dict[str, SourceDocument]:
-    """Check that every document of the manifest is present and unmodified.
+    """Check that every document of the manifest is present and unmodified, and that every
+    ``.txt`` in ``sources/`` is declared in the manifest.
 
-    Raises CorpusError listing every missing or modified document, so one run
+    Raises CorpusError listing every undeclared, missing or modified document, so one run
     tells the whole story instead of failing on the first problem.
     """
     documents = load_manifest(sources_dir)
-    problems = []
+    problems = [
+        f"{path}: not declared in {MANIFEST_NAME}; declare it (see sources/README.md) or remove it"
+        for path in sorted(sources_dir.glob("*.txt"))
+        if path.name not in documents
+    ]
     for doc in documents.values():
         path = sources_dir / doc.id
         if not path.is_file():

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from dxkg.pipeline.records import Anomaly, CodedValue, Record, SourceSpan
+from dxkg.pipeline.records import Anomaly, CodedValue, Edition, Record, SourceSpan, edition_slug
 
 TableId = Literal["1", "2", "3-1", "3-2"]
 CostKind = Literal["initial", "running"]
@@ -112,9 +112,6 @@ class SurveyExtract(Record):
             "3-1": len(self.digital_talent),
             "3-2": len(self.organisations),
         }
-
-
-Edition = Literal["2.0", "4.0"]
 
 
 Coverage = Literal["full", "titles-only"]
@@ -264,8 +261,8 @@ class Case(Record):
 
     @property
     def key(self) -> str:
-        """``v2-3-19``: edition, chapter and number, unique within the corpus."""
-        return f"v{self.edition[0]}-{self.chapter}-{self.number}"
+        """``v2-3-19``: edition (its slug), chapter and number, unique within the corpus."""
+        return f"v{edition_slug(self.edition)}-{self.chapter}-{self.number}"
 
 
 class CaseCollectionExtract(Record):

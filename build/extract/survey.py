@@ -36,8 +36,6 @@ from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_line
 from dxkg.pipeline.records import Anomaly, CodedValue, SourceSpan
 from dxkg.pipeline.text import has_spaced_capitals, match_key, split_circled_number, strip_html
 
-DOCUMENT_ID = "003_e1df6aa27dfcbdad.txt"
-
 # Section headings open the table zones, in this order. Page titles such as
 # 「①AI・RPA・チャットボット等」 or 「④組織」 repeat on every page and must not.
 SECTION_HEADINGS: tuple[tuple[TableId, str], ...] = (

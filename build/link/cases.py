@@ -31,10 +31,9 @@ from dxkg.pipeline.link.records import (
     ServiceNode,
 )
 from dxkg.pipeline.link.survey import excerpt_node
-from dxkg.pipeline.records import Anomaly
+from dxkg.pipeline.records import Anomaly, edition_label, edition_order
 from dxkg.pipeline.text import match_key
 
-EDITION_LABELS = {"2.0": "第2.0版", "4.0": "第4.0版"}
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 
@@ -188,7 +187,7 @@ def link_case(case: Case, linker: CaseLinker) -> CaseNode:
         id=case_id,
         label=case.title,
         part_of=iris.document(case.document),
-        edition=EDITION_LABELS[case.edition],
+        edition=edition_label(case.edition),
         coverage=case.coverage,
         chapter=case.chapter,
         chapter_label=case.chapter_label,
@@ -303,10 +302,10 @@ def link_cases(extracts: Iterable[CaseCollectionExtract], linker: CaseLinker) ->
         schemes=[
             CategorySchemeNode(
                 id=iris.case_category_scheme(edition),
-                label=f"自治体DX推進参考事例集【{EDITION_LABELS[edition]}】 分類",
+                label=f"自治体DX推進参考事例集【{edition_label(edition)}】 分類",
                 label_en=f"Reference case collection, edition {edition}: categories",
             )
-            for edition in sorted(editions)
+            for edition in sorted(editions, key=edition_order)
         ],
         categories=list(linker.categories.nodes.values()),
         cases=cases,

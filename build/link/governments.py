@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from dxkg.namespaces import ESTAT_SAC
 from dxkg.pipeline import iris
 from dxkg.pipeline.link.government_codes import (
     CITY,
@@ -27,9 +28,6 @@ from dxkg.pipeline.link.government_codes import (
 )
 from dxkg.pipeline.link.records import AreaMapping, GovernmentNode, UnresolvedName
 from dxkg.pipeline.records import SourceSpan
-
-#: e-Stat's statistical LOD: a standard area code (5 digits, no check digit) as an IRI.
-ESTAT_SAC = "http://data.e-stat.go.jp/lod/sac/C"
 
 _CLASSES = {
     PREFECTURE: "Prefecture",
@@ -145,7 +143,7 @@ class GovernmentRegistry:
     def area_mappings(self) -> list[AreaMapping]:
         """The e-Stat standard-area link of every government referred to."""
         return [
-            AreaMapping(id=iris.municipality(code), close_match=ESTAT_SAC + code[:5])
+            AreaMapping(id=iris.municipality(code), close_match=f"{ESTAT_SAC}C{code[:5]}")
             for code in sorted(self.referenced)
         ]
 

@@ -403,7 +403,8 @@ class EditionLink(Record):
 
 
 class EditionMatching(Record):
-    """The outcome of matching two editions: pairs, new cases, unmatched earlier cases."""
+    """The outcome of matching the editions (two, or a chain of them): pairs, cases new in
+    their edition, earlier cases without a counterpart in the next edition covering them."""
 
     links: list[EditionLink]
     new_cases: list[str]

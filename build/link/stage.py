@@ -17,7 +17,7 @@ from dxkg.pipeline import iris
 from dxkg.pipeline.extract.corpus import SourceDocument
 from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.link.cases import CaseLinker, link_cases
-from dxkg.pipeline.link.editions import match_editions
+from dxkg.pipeline.link.editions import match_edition_chain
 from dxkg.pipeline.link.governments import GovernmentRegistry
 from dxkg.pipeline.link.organisations import DepartmentDirectory, OrganisationDirectory
 from dxkg.pipeline.link.participants import joint_system_groups
@@ -87,7 +87,7 @@ def link_corpus(
             for row in linked_survey.shared_systems
         ),
     ]
-    matching = _match_editions(case_extracts)
+    matching = match_edition_chain(case for extract in case_extracts for case in extract.cases)
     entities = LinkedEntities(
         governments=governments.nodes(),
         area_mappings=governments.area_mappings(),
@@ -161,12 +161,6 @@ def _tagged(record: str, matches: list[TechnologyMatch]) -> TaggedRecord:
 
 def _notation(tag: TagNode) -> str:
     return tag.id.rsplit("/", 1)[1]
-
-
-def _match_editions(extracts: list[CaseCollectionExtract]) -> EditionMatching:
-    earlier = [case for extract in extracts if extract.edition == "2.0" for case in extract.cases]
-    later = [case for extract in extracts if extract.edition == "4.0" for case in extract.cases]
-    return match_editions(earlier, later)
 
 
 def _edition_nodes(matching: EditionMatching) -> list[EditionNode]:

@@ -14,39 +14,51 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import Store
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
+from rdflib import BNode, Graph, Literal, URIRef
 
+from dxkg import media, namespaces
+from dxkg.namespaces import (
+    DCAT,
+    DCTERMS,
+    ESTAT_SAC,
+    FOAF,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    SPDX,
+    VCARD,
+    VOID,
+    XSD,
+)
 from dxkg.pipeline.extract.corpus import SourceDocument
-from dxkg.pipeline.publish.dumps import JSONLD_CONTEXT
+from dxkg.release import (
+    CATALOGUE,
+    JSONLD_CONTEXT,
+    NETWORK_FOLDER,
+    ONTOLOGY_FOLDER,
+    REPORT_JSON,
+    VOID_DESCRIPTION,
+    Licence,
+)
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
-ESTAT_SAC = "http://data.e-stat.go.jp/lod/sac/"
 
-CATALOGUE_FILE = "catalog.ttl"
-VOID_FILE = "void.ttl"
-
-# Each published file: its IANA media type and the EU file-type authority code.
-FORMATS: dict[str, tuple[str, str]] = {
-    ".trig.gz": ("application/trig", "TRIG"),
-    ".nq.gz": ("application/n-quads", "N_QUADS"),
-    ".nq": ("application/n-quads", "N_QUADS"),
-    ".nt.gz": ("application/n-triples", "N_TRIPLES"),
-    ".nt": ("application/n-triples", "N_TRIPLES"),
-    ".ttl": ("text/turtle", "RDF_TURTLE"),
-    ".jsonld": ("application/ld+json", "JSON_LD"),
-    ".csv": ("text/csv", "CSV"),
-    # The network exports. GEXF and GraphML have no registered media type of their own:
-    # they are XML, and their distributions name the schema they follow (``dct:conformsTo``).
-    ".gexf": ("application/xml", "XML"),
-    ".graphml": ("application/xml", "XML"),
-    ".cyjs": ("application/json", "JSON"),
-    ".json": ("application/json", "JSON"),
-    ".svg": ("image/svg+xml", "SVG"),
+#: The EU file-type authority's code of each media type a distribution may have (that of
+#: what a file holds, see :func:`dxkg.media.of_content`): the files of other types (the
+#: build report in Markdown, the search index) are no distributions. GEXF and GraphML
+#: have no media type of their own: they are XML, and their distributions name the
+#: schema they follow (``dct:conformsTo``).
+FILE_TYPES = {
+    media.TRIG: "TRIG",
+    media.N_QUADS: "N_QUADS",
+    media.N_TRIPLES: "N_TRIPLES",
+    media.TURTLE: "RDF_TURTLE",
+    media.JSON_LD: "JSON_LD",
+    media.CSV: "CSV",
+    media.XML: "XML",
+    media.JSON: "JSON",
+    media.SVG: "SVG",
 }
 
 #: The specification each network export follows.
@@ -55,15 +67,11 @@ STANDARDS = {
     ".graphml": "http://graphml.graphdrawing.org/xmlns",
     ".cyjs": "https://js.cytoscape.org/#notation/elements-json",
 }
-NETWORK_FOLDER = "network/"
 #: Files of the release that are no form of the data: the build report is about the build,
 #: and the JSON-LD context holds no triple (it is what ``dxkg.jsonld`` is compacted with).
-NOT_DISTRIBUTIONS = frozenset({"build-report.json", JSONLD_CONTEXT})
-#: The media types VoID lists as ``void:dataDump`` (the RDF files, not the tables and networks).
-RDF_TYPES = frozenset(
-    ("application/trig", "application/n-quads", "application/n-triples", "text/turtle",
-     "application/ld+json")
-)
+NOT_DISTRIBUTIONS = frozenset({REPORT_JSON, JSONLD_CONTEXT})
+#: The prefixes partitions are named with (``dxkg-CaseStudy``); other terms' names are hashes.
+SLUG_PREFIXES = ("dxkg", "rdf", "rdfs", "skos", "org", "prov", "dct", "schema", "owl")
 
 
 @dataclass(frozen=True)
@@ -94,14 +102,14 @@ def write_metadata(
         path.relative_to(folder).as_posix()
         for path in folder.rglob("*")
         if path.is_file()
-        and any(path.name.endswith(ext) for ext in FORMATS)
-        and path.parent.name != "ontology"
+        and _media_type(path.name) in FILE_TYPES
+        and path.parent.name != ONTOLOGY_FOLDER
         and path.name not in NOT_DISTRIBUTIONS
     )
     release = Release(folder, base_iri, files)
-    _write_turtle(void_graph(settings, release, store), folder / VOID_FILE)
-    release = Release(folder, base_iri, [*files, VOID_FILE])
-    _write_turtle(catalogue_graph(settings, release, documents), folder / CATALOGUE_FILE)
+    _write_turtle(void_graph(settings, release, store), folder / VOID_DESCRIPTION)
+    release = Release(folder, base_iri, [*files, VOID_DESCRIPTION])
+    _write_turtle(catalogue_graph(settings, release, documents), folder / CATALOGUE)
 
 
 def _write_turtle(graph: Graph, path: Path) -> None:
@@ -109,12 +117,9 @@ def _write_turtle(graph: Graph, path: Path) -> None:
     graph.serialize(path, format="turtle", encoding="utf-8")
 
 
-def licence_summary(settings: dict) -> dict[str, str]:
+def licence_summary(settings: dict) -> Licence:
     """The dataset's licence and the sources' attribution, for the report and the browser."""
-    return {
-        key: settings[key]
-        for key in ("licence", "licence_name", "attribution_ja", "attribution_en")
-    }
+    return Licence(**{key: settings[key] for key in Licence.model_fields})
 
 
 def load_settings(path: Path) -> dict:
@@ -128,15 +133,8 @@ def catalogue_graph(
     """The DCAT-AP catalogue: one dataset, a distribution per file, the SPARQL service."""
     base = release.base_iri
     graph = Graph()
-    for prefix, namespace in (
-        ("dcat", DCAT),
-        ("dct", DCTERMS),
-        ("foaf", FOAF),
-        ("spdx", SPDX),
-        ("vcard", VCARD),
-        ("prov", PROV),
-    ):
-        graph.bind(prefix, namespace)
+    for prefix in ("dcat", "dct", "foaf", "spdx", "vcard", "prov"):
+        graph.bind(prefix, namespaces.COMMON[prefix])
     catalogue, dataset = URIRef(base + "catalog"), URIRef(base + "dataset")
     service, publisher = URIRef(base + "sparql#service"), URIRef(base + "publisher")
     licence = URIRef(settings["licence"])
@@ -174,7 +172,7 @@ def catalogue_graph(
     add((catalogue, DCAT.dataset, networks))
     _network_dataset(graph, networks, settings, (publisher, licence), dataset)
     for path in release.files:
-        owner = networks if path.startswith(NETWORK_FOLDER) else dataset
+        owner = networks if path.startswith(NETWORK_FOLDER + "/") else dataset
         add((owner, DCAT.distribution, _distribution(graph, release, path, licence)))
     return graph
 
@@ -280,26 +278,26 @@ def _distribution(graph: Graph, release: Release, path: str, licence: URIRef) ->
     """A distribution for one file: URL, media type, format, size, checksum, licence."""
     file = release.folder / path
     node = URIRef(release.base_iri + "distribution/" + path)
-    media_type, file_type = _format(path)
+    media_type, compression = media.of_content(path)
     add = graph.add
     add((node, RDF.type, DCAT.Distribution))
     add((node, DCTERMS.title, Literal(path)))
     add((node, DCAT.accessURL, URIRef(release.url(path))))
     add((node, DCAT.downloadURL, URIRef(release.url(path))))
-    media = URIRef("https://www.iana.org/assignments/media-types/" + media_type)
-    add((media, RDF.type, DCTERMS.MediaType))
-    add((node, DCAT.mediaType, media))
-    form = URIRef(FILE_TYPE + file_type)
+    media_iri = URIRef(media.iana_iri(media_type))
+    add((media_iri, RDF.type, DCTERMS.MediaType))
+    add((node, DCAT.mediaType, media_iri))
+    form = URIRef(FILE_TYPE + FILE_TYPES[media_type])
     add((form, RDF.type, DCTERMS.MediaTypeOrExtent))
     add((node, DCTERMS.format, form))
     standard = next((iri for ext, iri in STANDARDS.items() if path.endswith(ext)), None)
     if standard:
         add((URIRef(standard), RDF.type, DCTERMS.Standard))
         add((node, DCTERMS.conformsTo, URIRef(standard)))
-    if path.endswith(".gz"):
-        gzip = URIRef("https://www.iana.org/assignments/media-types/application/gzip")
-        add((gzip, RDF.type, DCTERMS.MediaType))
-        add((node, DCAT.compressFormat, gzip))
+    if compression:
+        compression_iri = URIRef(media.iana_iri(compression))
+        add((compression_iri, RDF.type, DCTERMS.MediaType))
+        add((node, DCAT.compressFormat, compression_iri))
     add((node, DCAT.byteSize, Literal(file.stat().st_size, datatype=XSD.nonNegativeInteger)))
     checksum = BNode("checksum-" + path.replace("/", "-"))
     add((checksum, RDF.type, SPDX.Checksum))
@@ -317,13 +315,9 @@ def _distribution(graph: Graph, release: Release, path: str, licence: URIRef) ->
     return node
 
 
-def _format(path: str) -> tuple[str, str]:
-    """The media type and EU file-type code of a published file."""
-    return next(f for ext, f in FORMATS.items() if path.endswith(ext))
-
-
-def _media_type(path: str) -> str:
-    return _format(path)[0]
+def _media_type(path: str) -> str | None:
+    """The media type of what the published file ``path`` holds (None if unknown)."""
+    return media.of_content(path)[0]
 
 
 def void_graph(settings: dict, release: Release, store: Store) -> Graph:
@@ -334,7 +328,7 @@ def void_graph(settings: dict, release: Release, store: Store) -> Graph:
     graph.bind("void", VOID)
     graph.bind("dct", DCTERMS)
     dataset = URIRef(base + "dataset")
-    space = base + "id/"
+    space = str(namespaces.things(base))
     add = graph.add
     add((dataset, RDF.type, VOID.Dataset))
     _texts(graph, dataset, DCTERMS.title, settings["dataset"], "title")
@@ -374,7 +368,7 @@ def void_graph(settings: dict, release: Release, store: Store) -> Graph:
     for example in ("id/case/v4-1-4", "id/municipality/070009", "id/org/東日本電信電話"):
         add((dataset, VOID.exampleResource, URIRef(base + example)))
     for path in release.files:
-        if _media_type(path) in RDF_TYPES:
+        if media.is_rdf(_media_type(path)):
             add((dataset, VOID.dataDump, URIRef(release.url(path))))
     # a class partition's entities too: those in void:uriSpace (so the ontology's own
     # terms, owl:Class and the like, make no partition)
@@ -383,7 +377,7 @@ def void_graph(settings: dict, release: Release, store: Store) -> Graph:
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c "
         f"FILTER (isIRI(?s) && STRSTARTS(STR(?s), '{space}')) }} GROUP BY ?c ORDER BY ?c",
     ):
-        partition = URIRef(f"{base}dataset/class/{_slug(row[0])}")
+        partition = URIRef(f"{base}dataset/class/{_slug(row[0], base)}")
         add((dataset, VOID.classPartition, partition))
         add((partition, VOID["class"], URIRef(row[0])))
         add((partition, VOID.entities, Literal(int(row[1]), datatype=XSD.integer)))
@@ -391,7 +385,7 @@ def void_graph(settings: dict, release: Release, store: Store) -> Graph:
         store,
         "SELECT ?p (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p",
     ):
-        partition = URIRef(f"{base}dataset/property/{_slug(row[0])}")
+        partition = URIRef(f"{base}dataset/property/{_slug(row[0], base)}")
         add((dataset, VOID.propertyPartition, partition))
         add((partition, VOID.property, URIRef(row[0])))
         add((partition, VOID.triples, Literal(int(row[1]), datatype=XSD.integer)))
@@ -400,9 +394,9 @@ def void_graph(settings: dict, release: Release, store: Store) -> Graph:
     add((linkset, VOID.subset, dataset))
     add((dataset, VOID.subset, linkset))
     add((linkset, VOID.subjectsTarget, dataset))
-    estat = URIRef("http://data.e-stat.go.jp/lod/sac/")
+    estat = URIRef(ESTAT_SAC)
     add((estat, RDF.type, VOID.Dataset))
-    add((estat, VOID.uriSpace, Literal(ESTAT_SAC)))
+    add((estat, VOID.uriSpace, Literal(str(ESTAT_SAC))))
     add((linkset, VOID.objectsTarget, estat))
     add((linkset, VOID.linkPredicate, SKOS.closeMatch))
     add(
@@ -446,19 +440,9 @@ def _count(store: Store, query: str) -> Literal:
     return Literal(int(next(iter(results))[0].value), datatype=XSD.integer)
 
 
-def _slug(iri: str) -> str:
+def _slug(iri: str, base_iri: str) -> str:
     """A partition name from a class or property IRI: ``dxkg-CaseStudy``."""
-    for prefix, namespace in (
-        ("dxkg", "ontology#"),
-        ("rdf", "rdf-syntax-ns#"),
-        ("rdfs", "rdf-schema#"),
-        ("skos", "core#"),
-        ("org", "org#"),
-        ("prov", "prov#"),
-        ("dct", "terms/"),
-        ("schema", "schema.org/"),
-        ("owl", "owl#"),
-    ):
-        if namespace in iri:
-            return f"{prefix}-{iri.rsplit(namespace, 1)[1]}"
+    for prefix, namespace in namespaces.prefixes(SLUG_PREFIXES, base_iri).items():
+        if iri.startswith(namespace):
+            return f"{prefix}-{iri.removeprefix(namespace)}"
     return hashlib.sha256(iri.encode()).hexdigest()[:12]

@@ -16,6 +16,7 @@ from rdflib import Graph
 
 from dxkg.config import DEFAULT_BASE_IRI
 from dxkg.pipeline.publish.dumps import rebase
+from dxkg.release import ONTOLOGY_FOLDER, ONTOLOGY_HTML, ONTOLOGY_TURTLE
 
 
 def _import_pylode() -> type:
@@ -33,24 +34,20 @@ def _import_pylode() -> type:
 
 OntPub = _import_pylode()
 
-ONTOLOGY_DIR = "ontology"
-ONTOLOGY_HTML = "index.html"
-ONTOLOGY_TURTLE = "dxkg.ttl"
-
 
 def write_ontology_docs(ontology: Graph, out_dir: Path, base_iri: str) -> Path:
     """Write ``ontology/index.html`` (pyLODE) and ``ontology/dxkg.ttl``; return the folder."""
-    folder = out_dir / ONTOLOGY_DIR
+    folder = out_dir / ONTOLOGY_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     lines = ontology.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     rebased = Graph().parse(data="\n".join(sorted(rebase(line, base_iri) for line in lines)), format="nt")
     for prefix, namespace in ontology.namespaces():
         rebased.bind(prefix, str(namespace).replace(DEFAULT_BASE_IRI, base_iri), replace=True)
-    turtle = folder / ONTOLOGY_TURTLE
+    turtle = out_dir / ONTOLOGY_TURTLE
     rebased.serialize(turtle, format="turtle", encoding="utf-8")
     with _quiet():
         html = OntPub(str(turtle)).make_html()
-    (folder / ONTOLOGY_HTML).write_text(html, "utf-8")
+    (out_dir / ONTOLOGY_HTML).write_text(html, "utf-8")
     return folder
 
 

@@ -9,42 +9,35 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 from rdflib import Graph
 
+from dxkg import namespaces
 from dxkg.config import DEFAULT_BASE_IRI
 from dxkg.pipeline.validate.storeforms import dataset_quads
+from dxkg.release import (
+    CHECKSUMS,
+    JSONLD,
+    JSONLD_CONTEXT,
+    NQUADS,
+    NQUADS_GZ,
+    NTRIPLES,
+    NTRIPLES_GZ,
+    TRIG_GZ,
+    TURTLE,
+    json_text,
+)
 
 GRAPH_BASE = DEFAULT_BASE_IRI + "graph/"
-NQUADS = "dxkg.nq"  # uncompressed: the file the server loads
-NTRIPLES = "dxkg.nt"
-TURTLE = "dxkg.ttl"
-TRIG_GZ = "dxkg.trig.gz"
-NQUADS_GZ = "dxkg.nq.gz"
-NTRIPLES_GZ = "dxkg.nt.gz"
-JSONLD = "dxkg.jsonld"
-JSONLD_CONTEXT = "context.jsonld"
-CHECKSUMS = "SHA256SUMS"
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE = str(namespaces.RDF.type)
+XSD_STRING = str(namespaces.XSD.string)
 
-PREFIXES = {
-    "dxkg": DEFAULT_BASE_IRI + "ontology#",
-    "id": DEFAULT_BASE_IRI + "id/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dct": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+#: The prefixes of the dumps (TriG, Turtle and the JSON-LD context): see :mod:`dxkg.namespaces`.
+PREFIXES = ("dxkg", "id", "skos", "org", "prov", "dct", "schema", "owl", "rdfs", "xsd")
 #: Prefixes the Turtle dump does not abbreviate with: an ``id/…`` local name holds ``/``,
 #: which Turtle would have to escape (``id:case\/v2-1-1``); those IRIs are written whole.
 TURTLE_UNABBREVIATED = frozenset({"id"})
@@ -103,7 +96,7 @@ def write_dumps(graphs: Mapping[str, Graph], out_dir: Path, base_iri: str) -> di
 
 
 def _prefixes(base_iri: str) -> dict[str, str]:
-    return {prefix: ns.replace(DEFAULT_BASE_IRI, base_iri) for prefix, ns in PREFIXES.items()}
+    return namespaces.prefixes(PREFIXES, base_iri)
 
 
 def _prefix_lines(prefixes: Mapping[str, str]) -> str:
@@ -177,9 +170,7 @@ def _write_jsonld(triples: list[Triple], out_dir: Path, base_iri: str) -> None:
     """
     prefixes = _prefixes(base_iri)
     context = {"@context": prefixes}
-    (out_dir / JSONLD_CONTEXT).write_text(
-        json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8"
-    )
+    (out_dir / JSONLD_CONTEXT).write_text(json_text(context), "utf-8")
     compact = _Compactor(prefixes)
     nodes: dict[str, dict[str, list]] = {}
     for triple in triples:
@@ -196,9 +187,7 @@ def _write_jsonld(triples: list[Triple], out_dir: Path, base_iri: str) -> None:
         entries = {key: values[0] if len(values) == 1 else values for key, values in node.items()}
         graph.append({"@id": subject, **entries})
     document = {"@context": base_iri + JSONLD_CONTEXT, "@graph": graph}
-    (out_dir / JSONLD).write_text(
-        json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8"
-    )
+    (out_dir / JSONLD).write_text(json_text(document), "utf-8")
 
 
 def _joined(lines: list[str]) -> bytes:

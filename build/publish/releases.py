@@ -36,11 +36,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from dxkg.release import CHECKSUMS, REPORT_JSON
+
 #: Published releases kept, newest first, the current one included; releases that a
 #: running server holds are kept besides these.
 KEEP = 3
-#: The file whose hash names a release: it lists every other file with its SHA-256.
-CHECKSUMS = "SHA256SUMS"
 STAGING_PREFIX = ".staging-"
 #: What a release folder is called: publication time (UTC) and content hash.
 RELEASE_NAME = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{12}")
@@ -48,6 +48,9 @@ RELEASE_NAME = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{12}")
 HOLD_ATTEMPTS = 20
 #: What opening a release that a build has just moved or replaced fails with.
 MOVED = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP})
+#: Files of which a plain ``dist`` folder must hold one to be taken for a release of the
+#: earlier layout (the checksums and the build report).
+RELEASE_FILES = (CHECKSUMS, REPORT_JSON)
 
 # The descriptors of the releases this process serves: kept open for its whole life,
 # so that their shared locks last as long as the process (and its forked workers).
@@ -57,6 +60,28 @@ _held: list[int] = []
 class ReleaseInUse(Exception):
     """The release cannot be switched: a running server serves ``dist`` as a plain
     folder (a release published before releases were kept side by side)."""
+
+
+class NotARelease(Exception):
+    """``dist`` names something that is not a release: dxkg replaces only its own."""
+
+
+def check_replaceable(dist: Path) -> None:
+    """Raise NotARelease if a symlink to a release cannot take the place of ``dist``
+    without losing what is there: a file, or a folder that holds anything but a release
+    (a folder without any of :data:`RELEASE_FILES`). Missing, a symlink, an empty folder
+    or a release of the earlier layout are fine."""
+    if not dist.name:
+        raise NotARelease(f"{dist} cannot be a release folder: it has no name")
+    if dist.is_symlink() or not dist.exists():
+        return
+    if not dist.is_dir():
+        raise NotARelease(f"{dist} is a file, not a release: name another --dist")
+    if any(dist.iterdir()) and not any((dist / name).is_file() for name in RELEASE_FILES):
+        raise NotARelease(
+            f"{dist} is a folder that holds no release (no {' or '.join(RELEASE_FILES)}): "
+            "dxkg replaces --dist with a symlink to its releases; name another --dist"
+        )
 
 
 def releases_dir(dist: Path) -> Path:
@@ -113,13 +138,19 @@ def release_name(checksums: Path, when: float) -> str:
 
 def adopt(dist: Path) -> None:
     """Move ``dist``, if it is a plain folder (the layout before releases were kept),
-    into the releases folder, so that a symlink can take its place.
+    into the releases folder, so that a symlink can take its place; an empty folder is
+    removed instead.
 
     ``dist`` is missing until :func:`switch` follows; a server starting in between
     waits for it (:func:`hold`). Raises ReleaseInUse if a running server serves it:
-    moving it would change that server's files under it.
+    moving it would change that server's files under it; NotARelease, changing
+    nothing, if it is not a release (see :func:`check_replaceable`).
     """
+    check_replaceable(dist)
     if dist.is_symlink() or not dist.is_dir():
+        return
+    if not any(dist.iterdir()):
+        dist.rmdir()
         return
     descriptor = _open_dir(dist)
     try:

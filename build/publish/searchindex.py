@@ -29,12 +29,11 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
+from dxkg import namespaces
 from dxkg.pipeline.text import FoldedText, nfkc
+from dxkg.release import SEARCH_INDEX
 
-SEARCH_FILE = "search.sqlite"
-
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS, SKOS = str(namespaces.RDFS), str(namespaces.SKOS)
 
 #: Label properties outside the vocabulary, with the labels the interface shows for them.
 LABEL_PROPERTIES: dict[str, tuple[str, str, str]] = {
@@ -175,7 +174,7 @@ def write_search_index(release: Store, out_dir: Path, base_iri: str) -> int:
             for field, text in _distinct(texts[iri])
         ],
     }
-    path = out_dir / SEARCH_FILE
+    path = out_dir / SEARCH_INDEX
     path.unlink(missing_ok=True)
     connection = sqlite3.connect(path)
     try:
@@ -198,11 +197,12 @@ class _Release:
 
     def __init__(self, store: Store, base_iri: str) -> None:
         self.store = store
-        self.entities = base_iri + "id/"
-        self.vocabulary = base_iri + "ontology#"
+        self.base_iri = base_iri
+        self.entities = str(namespaces.things(base_iri))
+        self.vocabulary = str(namespaces.vocabulary(base_iri))
 
     def select(self, query: str) -> list[tuple]:
-        prefixes = f"PREFIX dxkg: <{self.vocabulary}>\nPREFIX rdfs: <{RDFS}>\n"
+        prefixes = namespaces.sparql_prefixes(("dxkg", "rdfs"), self.base_iri)
         results = self.store.query(prefixes + query, use_default_graph_as_union=True)
         names = [variable.value for variable in results.variables]
         return [tuple(solution[name] for name in names) for solution in results]

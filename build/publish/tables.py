@@ -14,18 +14,11 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Store
 
-CSV_FOLDER = "csv"
+from dxkg.namespaces import sparql_prefixes
+from dxkg.release import CSV_FOLDER
 
-# The vocabulary moves with the base IRI when a release is rebased.
-PREFIXES = """
-PREFIX dxkg: <{base}ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX schema: <https://schema.org/>
-"""
+#: The prefixes the queries use (``dxkg:`` moves with the base IRI of a rebased release).
+PREFIXES = ("dxkg", "rdfs", "skos", "org", "dct", "prov", "schema")
 
 
 # Each table: its file stem and the query. Aggregates join several values in a fixed order.
@@ -123,7 +116,7 @@ TABLES: dict[str, str] = {
 def write_csv_exports(store: Store, out_dir: Path, base_iri: str) -> dict[str, int]:
     """One CSV per table of :data:`TABLES` in ``out_dir/csv/``, queried from the release
     loaded in ``store``; returns rows per table."""
-    prefixes = PREFIXES.format(base=base_iri)
+    prefixes = sparql_prefixes(PREFIXES, base_iri)
     folder = out_dir / CSV_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     rows_per_table = {}

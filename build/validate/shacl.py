@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph, Namespace
-from rdflib.namespace import RDF
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import get_input_stream
 
+from dxkg import media
+from dxkg.namespaces import SD, VOID
 from dxkg.web import cors
 from dxkg.web.errors import ProtocolError
 from dxkg.web.security import add_security_headers
@@ -142,7 +144,7 @@ class SparqlEndpoint:
         """The answer to a protocol request, or a ProtocolError."""
         if request.method == "OPTIONS":  # a CORS preflight
             asked = request.headers.get("Access-Control-Request-Headers")
-            return Reply(200, "text/plain", b"", (ALLOW, *cors.preflight_headers(asked, ALLOW[1])))
+            return Reply(200, media.TEXT, b"", (ALLOW, *cors.preflight_headers(asked, ALLOW[1])))
         if request.method not in ("GET", "HEAD", "POST"):
             return _plain(405, f"{request.method} is not a SPARQL protocol operation", (ALLOW,))
         if request.method != "POST" and not request.args:
@@ -349,7 +351,7 @@ _BOOLEAN_ALIASES = {
 
 def _plain(status: int, message: str, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
     """A refusal or failure as one line of text."""
-    return Reply(status, "text/plain", (message + "\n").encode("utf-8"), headers)
+    return Reply(status, media.TEXT, (message + "\n").encode("utf-8"), headers)
 
 
 @lru_cache(maxsize=32)
@@ -369,11 +371,11 @@ GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP 
 
 @lru_cache(maxsize=16)  # keyed by the endpoint's URL, whose host the client names
 def _service_description_turtle(endpoint: str, graph_sizes: tuple[tuple[str, int], ...]) -> bytes:
-    result_formats = [RESULTS_FORMATS[m] for m in RESULTS_FORMATS if m != "application/json"]
+    result_formats = [RESULTS_FORMATS[m] for m in RESULTS_FORMATS if m != media.JSON]
     iris = [f.iri for f in result_formats] + [_format_iri(f) for f in GRAPH_FORMATS.values()]
     lines = [
-        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
-        "@prefix void: <http://rdfs.org/ns/void#> .",
+        f"@prefix sd: <{SD}> .",
+        f"@prefix void: <{VOID}> .",
         f"<{endpoint}#service> a sd:Service ;",
         f"  sd:endpoint <{endpoint}> ;",
         "  sd:supportedLanguage sd:SPARQL11Query ;",

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from pyoxigraph import QueryResultsFormat, RdfFormat, Store, parse, parse_query_results
 
+from dxkg.media import N_TRIPLES, SPARQL_JSON, TURTLE
 from dxkg.web.errors import ProtocolError
 from dxkg.web.sparql.complexity import decode_escapes
 from dxkg.web.sparql.executor import Job, QueryProcess, union_default_graph
@@ -34,9 +35,9 @@ MAX_REMOTE_BYTES = 64 << 20
 READ_CHUNK = 1 << 20
 #: What the remote endpoint is asked for, by the kind of result the query gives.
 REMOTE_ACCEPT = {
-    "solutions": "application/sparql-results+json",
-    "boolean": "application/sparql-results+json",
-    "graph": "application/n-triples, text/turtle;q=0.9",
+    "solutions": SPARQL_JSON,
+    "boolean": SPARQL_JSON,
+    "graph": f"{N_TRIPLES}, {TURTLE};q=0.9",
 }
 _SERVICE = re.compile("service", re.IGNORECASE)
 REMOTE_SERVICE_REFUSED = (

@@ -44,6 +44,7 @@ from pyoxigraph import (
     Store,
 )
 
+from dxkg import media
 from dxkg.web.errors import ProtocolError
 from dxkg.web.sparql import sandbox
 from dxkg.web.sparql.results import (
@@ -83,8 +84,8 @@ class Job:
     #: of the release's named graphs, see :func:`union_default_graph`).
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    results_media_type: str | None = "application/sparql-results+json"
-    graph_media_type: str | None = "text/turtle"
+    results_media_type: str | None = media.SPARQL_JSON
+    graph_media_type: str | None = media.TURTLE
     row_limit: int = 10_000
     #: Most bytes in the serialised answer; rows past it are cut, and the cut announced.
     byte_limit: int = DEFAULT_BYTE_LIMIT
@@ -112,7 +113,7 @@ def evaluate(store: Store, job: Job) -> Answer | Failure:
         result = _query(target, query, job.base_iri, dataset, unknown)
         if job.check_only:
             reading = [_kind(result), *(function.value for function in unknown)]
-            return Answer("text/plain", "\n".join(reading).encode())
+            return Answer(media.TEXT, "\n".join(reading).encode())
         return serialise_capped(
             result,
             job.results_media_type,

@@ -30,77 +30,81 @@ from pyoxigraph import (
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header, parse_options_header
 
+from dxkg import media
+from dxkg.media import (
+    CSV,
+    JSON,
+    JSON_LD,
+    N_QUADS,
+    N_TRIPLES,
+    RDF_XML,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TSV,
+    TURTLE,
+    XML,
+)
+
 #: Media types offered for SELECT and ASK results; the first is the default.
 RESULTS_FORMATS = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-    "application/json": QueryResultsFormat.JSON,
+    **{media.of(form): form for form in media.RESULTS_FORMATS},
+    JSON: QueryResultsFormat.JSON,
 }
 #: Results formats that define no boolean (SPARQL 1.1 CSV and TSV are for solutions only):
 #: an ASK answer is never written in them (see :func:`serialise_capped`).
-NO_BOOLEAN = frozenset({"text/csv", "text/tab-separated-values"})
+NO_BOOLEAN = frozenset({CSV, TSV})
 #: Media types offered for CONSTRUCT and DESCRIBE results; the first is the default.
 #: TriG and N-Quads carry no graph name here, but some clients only accept them.
 GRAPH_FORMATS = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/trig": RdfFormat.TRIG,
-    "application/n-quads": RdfFormat.N_QUADS,
+    media.of(form): form
+    for form in (
+        RdfFormat.TURTLE,
+        RdfFormat.N_TRIPLES,
+        RdfFormat.RDF_XML,
+        RdfFormat.JSON_LD,
+        RdfFormat.TRIG,
+        RdfFormat.N_QUADS,
+    )
 }
 
-_JSON, _XML = "application/sparql-results+json", "application/sparql-results+xml"
-_TURTLE, _RDF_XML, _JSON_LD = "text/turtle", "application/rdf+xml", "application/ld+json"
-_N_TRIPLES, _N_QUADS = "application/n-triples", "application/n-quads"
-
 #: What a client may name (``format=``, ``output=``, ``results=``) for SELECT and ASK
-#: results: short names, and media types (each format's own, and a few it is known by).
+#: results: short names (each format's file extension among them), and media types (each
+#: format's own, and a few it is known by).
 RESULTS_ALIASES: Mapping[str, str] = {
     **{media_type: media_type for media_type in RESULTS_FORMATS},
-    "json": _JSON,
-    "srj": _JSON,
-    "xml": _XML,
-    "srx": _XML,
-    "application/xml": _XML,
-    "text/xml": _XML,
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
+    **{form.file_extension: media.of(form) for form in RESULTS_FORMATS.values()},
+    "json": SPARQL_JSON,
+    "xml": SPARQL_XML,
+    XML: SPARQL_XML,
+    "text/xml": SPARQL_XML,
 }
 #: The same for CONSTRUCT and DESCRIBE results: ``xml`` is RDF/XML and ``json`` JSON-LD
 #: here; N3 is answered in Turtle, which is N3 too.
 GRAPH_ALIASES: Mapping[str, str] = {
     **{media_type: media_type for media_type in GRAPH_FORMATS},
-    "turtle": _TURTLE,
-    "ttl": _TURTLE,
-    "n3": _TURTLE,
-    "text": _TURTLE,  # Fuseki's name
-    "application/turtle": _TURTLE,
-    "application/x-turtle": _TURTLE,
-    "text/n3": _TURTLE,
-    "text/rdf+n3": _TURTLE,
-    "application/n3": _TURTLE,
-    "nt": _N_TRIPLES,
-    "ntriples": _N_TRIPLES,
-    "n-triples": _N_TRIPLES,
-    "xml": _RDF_XML,
-    "rdf": _RDF_XML,
-    "rdfxml": _RDF_XML,
-    "rdf+xml": _RDF_XML,  # SPARQLWrapper's
-    "rdf/xml": _RDF_XML,
-    "application/xml": _RDF_XML,
-    "text/xml": _RDF_XML,
-    "json": _JSON_LD,
-    "jsonld": _JSON_LD,
-    "json-ld": _JSON_LD,
-    "application/json": _JSON_LD,
-    "application/x-json+ld": _JSON_LD,
-    "trig": "application/trig",
-    "nquads": _N_QUADS,
-    "n-quads": _N_QUADS,
-    "nq": _N_QUADS,
+    **{form.file_extension: media.of(form) for form in GRAPH_FORMATS.values()},
+    "turtle": TURTLE,
+    "n3": TURTLE,
+    "text": TURTLE,  # Fuseki's name
+    "application/turtle": TURTLE,
+    "application/x-turtle": TURTLE,
+    "text/n3": TURTLE,
+    "text/rdf+n3": TURTLE,
+    "application/n3": TURTLE,
+    "ntriples": N_TRIPLES,
+    "n-triples": N_TRIPLES,
+    "xml": RDF_XML,
+    "rdfxml": RDF_XML,
+    "rdf+xml": RDF_XML,  # SPARQLWrapper's
+    "rdf/xml": RDF_XML,
+    XML: RDF_XML,
+    "text/xml": RDF_XML,
+    "json": JSON_LD,
+    "json-ld": JSON_LD,
+    JSON: JSON_LD,
+    "application/x-json+ld": JSON_LD,
+    "nquads": N_QUADS,
+    "n-quads": N_QUADS,
 }
 #: The short names of both registries, each with the media type it means for the kind of
 #: query it is usually given with (``json`` and ``xml``: SELECT and ASK); for display only.

@@ -13,10 +13,10 @@ from pyoxigraph import NamedNode
 
 from dxkg.web.views import entity, graphdata, pages
 from dxkg.web.views.facets import Facet, facets_of
-from dxkg.web.views.graphdata import iri
+from dxkg.web.views.graphdata import Labels, iri
+from dxkg.web.views.i18n import pick, translate
 
 blueprint = Blueprint("classes", __name__)
-blueprint.after_request(pages.conditional)
 
 PAGE_SIZE = 50
 #: Most values listed per facet (the largest, prefectures, has 47).
@@ -69,7 +69,8 @@ def class_page(name: str) -> Response:
     if page > last_page:
         abort(404, description=f"page {page} is past the last page, {last_page}")
     items = instances(where, sort, facets, page)
-    labels = graphdata.labels_of({cls.strip("<>")})
+    terms = {graphdata.vocabulary() + f.term for f in facets if f.term}
+    labels = graphdata.labels_of({cls.strip("<>"), *terms})
     return pages.render(
         "class.html",
         {
@@ -79,21 +80,30 @@ def class_page(name: str) -> Response:
             "page": page,
             "pages": last_page,
             "sort": sort,
-            "sorts": sort_options(facets),
+            "sorts": sort_options(facets, labels),
             "chosen": chosen,
-            "facets": [facet_counts(f, where, chosen.get(f.key)) for f in facets],
+            "facets": [facet_counts(f, where, chosen.get(f.key), labels) for f in facets],
             "items": items,
             "json_href": pages.json_link(),
         },
     )
 
 
-def sort_options(facets: tuple[Facet, ...]) -> list[tuple[str, str]]:
-    """(``sort`` value, what the menu shows) for a class page."""
-    english = g.get("lang") == "en"
-    by_label = [("label", "Label A→Z" if english else "名称（昇順）")]
-    by_label.append(("-label", "Label Z→A" if english else "名称（降順）"))
-    return by_label + [(f.key, f.label_en if english else f.label_ja) for f in facets]
+def sort_options(facets: tuple[Facet, ...], labels: dict[str, Labels]) -> list[tuple[str, str]]:
+    """(``sort`` value, what the menu shows) for a class page; ``labels`` holds those of
+    the facets' terms."""
+    by_label = [("label", translate("sort_label_ascending"))]
+    by_label.append(("-label", translate("sort_label_descending")))
+    return by_label + [(f.key, facet_label(f, labels)) for f in facets]
+
+
+def facet_label(facet: Facet, labels: dict[str, Labels]) -> str:
+    """A facet's name in the interface language: the rdfs:label of its vocabulary term in
+    ``labels`` (its first letter a capital, as the headings have it), else its message."""
+    if facet.message is not None:
+        return pick(facet.message)
+    label = labels.get(graphdata.vocabulary() + facet.term, Labels()).best(g.get("lang", "ja"))
+    return label[:1].upper() + label[1:] if label else facet.term
 
 
 def restriction(facet: Facet, chosen: str) -> str:
@@ -177,19 +187,19 @@ def facet_values(
     return found
 
 
-def facet_counts(facet: Facet, where: str, chosen: str | None) -> dict:
-    """A facet's values with the number of matching instances for each."""
+def facet_counts(facet: Facet, where: str, chosen: str | None, labels: dict[str, Labels]) -> dict:
+    """A facet's values with the number of matching instances for each; ``labels`` holds
+    those of the facets' terms."""
     rows = graphdata.select(
         f"SELECT ?v (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} ?s {facet.path} ?v }}"
         f" GROUP BY ?v ORDER BY DESC(?n) ?v LIMIT {MAX_FACET_VALUES}"
     )
-    labels = graphdata.labels_of(
+    value_labels = graphdata.labels_of(
         {row["v"].value for row in rows if isinstance(row["v"], NamedNode)}
     )
-    lang = g.get("lang", "ja")
     values = [
         {
-            **shown(row["v"], labels),
+            **shown(row["v"], value_labels),
             "value": row["v"].value,
             "count": int(row["n"].value),
             "chosen": row["v"].value == chosen,
@@ -198,7 +208,7 @@ def facet_counts(facet: Facet, where: str, chosen: str | None) -> dict:
     ]
     return {
         "key": facet.key,
-        "label": facet.label_en if lang == "en" else facet.label_ja,
+        "label": facet_label(facet, labels),
         "chosen": chosen,
         "values": values,
     }

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from flask import abort, current_app, g, request
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from dxkg.web.views import graphdata, networkdata
+from dxkg.namespaces import DCTERMS, PROV, RDF
+from dxkg.web.views import files, graphdata, networkdata
 from dxkg.web.views.graphdata import Labels, Term, iri
 
 #: Most values of one resource read for its page; a resource has far fewer.
@@ -22,15 +23,10 @@ INCOMING_PAGE = 20
 #: Most properties whose incoming links are listed.
 MAX_INCOMING_PROPERTIES = 40
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-REVISION_OF = "http://www.w3.org/ns/prov#wasRevisionOf"
+RDF_TYPE = str(RDF.type)
+REVISION_OF = str(PROV.wasRevisionOf)
 #: Properties that always differ between editions of a case and say nothing about it.
-EDITION_BOOKKEEPING = {
-    RDF_TYPE,
-    REVISION_OF,
-    "http://www.w3.org/ns/prov#wasDerivedFrom",
-    "http://purl.org/dc/terms/isPartOf",
-}
+EDITION_BOOKKEEPING = {RDF_TYPE, REVISION_OF, str(PROV.wasDerivedFrom), str(DCTERMS.isPartOf)}
 
 
 def is_graph(resource: str) -> bool:
@@ -92,11 +88,9 @@ def page_href(resource: str) -> str | None:
 
 def curie(resource: str) -> str:
     """``prov:wasDerivedFrom`` for a known namespace, else the IRI itself."""
-    for prefix, namespace in graphdata.NAMESPACES.items():
+    for prefix, namespace in graphdata.namespaces_by_prefix().items():
         if resource.startswith(namespace):
             return f"{prefix}:{resource[len(namespace) :]}"
-    if resource.startswith(graphdata.vocabulary()):
-        return "dxkg:" + resource.removeprefix(graphdata.vocabulary())
     return resource
 
 
@@ -297,7 +291,7 @@ def describe(resource: str, path: str) -> dict:
             for other, when in editions
         ],
         # Its degree, centralities and community in each network of the release's analysis.
-        "network_measures": networkdata.entity_measures(current_app.config["DIST"], resource),
+        "network_measures": networkdata.entity_measures(files.current(), resource),
         "is_graph": is_graph(resource),
         "graph_size": graph_size(resource) if is_graph(resource) else None,
         "data_links": {

@@ -1,13 +1,19 @@
-"""Which facets each class page offers: a name, a SPARQL property path, labels.
+"""Which facets each class page offers: a name, a SPARQL property path, a label.
 
 A facet's values are resources (their labels shown) or plain literals (shown
 as printed). The paths are written against the published vocabulary, so a
 facet is just data here: adding one needs no code.
+
+A facet is named by the vocabulary: by the rdfs:label of the class its values belong to
+(``dxkg:Prefecture``, 都道府県), else of the property it follows (``dxkg:edition``, 版).
+Only the facets the vocabulary has no term for take an interface message.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from dxkg.web.views.i18n import MESSAGES
 
 
 @dataclass(frozen=True)
@@ -16,16 +22,19 @@ class Facet:
 
     key: str
     path: str
-    label_ja: str
-    label_en: str
+    #: The vocabulary term (its local name) whose rdfs:label names the facet.
+    term: str | None = None
+    #: Else the facet's name: an interface message (Japanese, English).
+    message: tuple[str, str] | None = None
     #: Literal values (compared by their text) rather than resources.
     literal: bool = False
 
 
-PREFECTURE_REPORTED = Facet("prefecture", "dxkg:reportedBy", "都道府県", "Prefecture")
-CATEGORY_SURVEY = Facet("category", "dxkg:surveyCategory", "分類", "Category")
-TECHNOLOGY = Facet("technology", "dxkg:usesTechnology", "技術", "Technology")
-STATUS = Facet("status", "dxkg:implementationStatus", "実施状況", "Status")
+PREFECTURE = "Prefecture"
+PREFECTURE_REPORTED = Facet("prefecture", "dxkg:reportedBy", PREFECTURE)
+CATEGORY_SURVEY = Facet("category", "dxkg:surveyCategory", "surveyCategory")
+TECHNOLOGY = Facet("technology", "dxkg:usesTechnology", "Technology")
+STATUS = Facet("status", "dxkg:implementationStatus", "implementationStatus")
 
 #: Facets per class (by the class's local name in the vocabulary).
 FACETS: dict[str, tuple[Facet, ...]] = {
@@ -34,38 +43,42 @@ FACETS: dict[str, tuple[Facet, ...]] = {
         CATEGORY_SURVEY,
         TECHNOLOGY,
         STATUS,
-        Facet("shareability", "dxkg:shareability", "共同利用", "Shareability"),
+        Facet("shareability", "dxkg:shareability", "shareability"),
     ),
     "CaseStudy": (
-        Facet("prefecture", "dxkg:prefecture", "都道府県", "Prefecture"),
-        Facet("population", "dxkg:populationClass", "人口規模", "Population class"),
-        Facet("category", "dxkg:caseCategory", "分類", "Category"),
+        Facet("prefecture", "dxkg:prefecture", PREFECTURE),
+        Facet("population", "dxkg:populationClass", "populationClass"),
+        Facet("category", "dxkg:caseCategory", "caseCategory"),
         TECHNOLOGY,
-        Facet("edition", "dxkg:edition", "版", "Edition", literal=True),
-        Facet("vendor", "dxkg:provider|dxkg:participant", "事業者", "Vendor"),
+        Facet("edition", "dxkg:edition", "edition", literal=True),
+        Facet("vendor", "dxkg:provider|dxkg:participant", "Vendor"),
     ),
     "SharedSystem": (PREFECTURE_REPORTED, CATEGORY_SURVEY, TECHNOLOGY, STATUS),
     "Role": (
         PREFECTURE_REPORTED,
-        Facet("talent", "dxkg:talentCategory", "人材の種類", "Talent category"),
-        Facet("employment", "dxkg:employmentType", "雇用形態", "Employment type"),
+        Facet("talent", "dxkg:talentCategory", "talentCategory"),
+        Facet("employment", "dxkg:employmentType", "employmentType"),
         STATUS,
     ),
     "Organization": (PREFECTURE_REPORTED, CATEGORY_SURVEY, STATUS),
     "Municipality": (
-        Facet("prefecture", "dxkg:inPrefecture", "都道府県", "Prefecture"),
-        Facet("type", "rdf:type", "種類", "Type"),
+        Facet("prefecture", "dxkg:inPrefecture", PREFECTURE),
+        Facet("type", "rdf:type", message=MESSAGES["type"]),
     ),
     "Vendor": (
         Facet(
-            "prefecture", "^dxkg:provider/dxkg:prefecture", "事例の都道府県", "Prefecture of cases"
+            "prefecture",
+            "^dxkg:provider/dxkg:prefecture",
+            message=MESSAGES["facet_prefecture_of_cases"],
         ),
         Facet(
-            "technology", "^dxkg:provider/dxkg:usesTechnology", "事例の技術", "Technology of cases"
+            "technology",
+            "^dxkg:provider/dxkg:usesTechnology",
+            message=MESSAGES["facet_technology_of_cases"],
         ),
     ),
-    "Department": (Facet("government", "org:unitOf", "地方公共団体", "Local government"),),
-    "Technology": (Facet("broader", "skos:broader", "上位概念", "Broader"),),
+    "Department": (Facet("government", "org:unitOf", "Municipality"),),
+    "Technology": (Facet("broader", "skos:broader", message=MESSAGES["facet_broader"]),),
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from flask import current_app
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, parse_query_results
 
+from dxkg import namespaces
 from dxkg.web.errors import ProtocolError
 from dxkg.web.settings import EndpointSettings
 from dxkg.web.sparql.engines import Engine
@@ -19,33 +20,39 @@ from dxkg.web.sparql.results import Answer
 
 Term = NamedNode | BlankNode | Literal
 
-#: The W3C and schema.org namespaces the pages name terms in, by their usual prefixes;
-#: every query may use them, ``dxkg:`` included (see :func:`prefixes`).
-NAMESPACES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "void": "http://rdfs.org/ns/void#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "https://schema.org/",
-}
-PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in NAMESPACES.items())
+#: The prefixes the pages name terms with (see :mod:`dxkg.namespaces`), which every query
+#: of theirs may use: the W3C and schema.org namespaces, and ``dxkg:`` for the vocabulary
+#: under the release's base IRI.
+PREFIXES = (
+    "rdf",
+    "rdfs",
+    "xsd",
+    "owl",
+    "skos",
+    "prov",
+    "dct",
+    "org",
+    "dcat",
+    "void",
+    "foaf",
+    "schema",
+    "dxkg",
+)
+
+
+def namespaces_by_prefix() -> dict[str, str]:
+    """The namespace of each of :data:`PREFIXES`, ``dxkg:`` under the release's base IRI."""
+    return namespaces.prefixes(PREFIXES, current_app.config["BASE_IRI"])
 
 
 def prefixes() -> str:
-    """The usual prefixes plus ``dxkg:`` for the vocabulary under the release's base IRI."""
-    return PREFIXES + f"PREFIX dxkg: <{vocabulary()}>\n"
+    """The SPARQL declarations of :data:`PREFIXES`, a line each."""
+    return namespaces.sparql_prefixes(PREFIXES, current_app.config["BASE_IRI"])
 
 
 def vocabulary() -> str:
     """The vocabulary's namespace, which moves with the release's base IRI."""
-    return current_app.config["BASE_IRI"] + "ontology#"
+    return str(namespaces.vocabulary(current_app.config["BASE_IRI"]))
 
 
 def _engine() -> Engine:

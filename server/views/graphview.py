@@ -18,7 +18,6 @@ from dxkg.web.views import entity, graphdata, pages, resources
 from dxkg.web.views.graphdata import Labels, iri
 
 blueprint = Blueprint("graphview", __name__)
-blueprint.after_request(pages.conditional)
 
 #: Most nodes drawn, the resource itself included; more is unreadable anyway.
 MAX_NODES = 150

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
-from dxkg.web.views import graphdata, pages
+from dxkg.web.views import files, graphdata, pages
 
 blueprint = Blueprint("home", __name__)
-blueprint.after_request(pages.conditional)
 
 #: The classes a reader starts from, in the order the home page lists them.
 MAIN_CLASSES = (
@@ -27,15 +26,15 @@ MAIN_CLASSES = (
 @blueprint.get("/")
 @blueprint.get("/index.json")
 def home() -> Response:
-    """Counts per class, the sources and the licence."""
-    report = current_app.config["REPORT"]
+    """Counts per class, the sources and the licence (from the build report)."""
+    report = files.current().report
     return pages.render(
         "home.html",
         {
             "classes": class_counts(),
-            "triples": report["triples"]["total"],
-            "sources": report["sources"],
-            "licence": report["licence"],
+            "triples": report.triples["total"],
+            "sources": [source.model_dump() for source in report.sources],
+            "licence": report.licence.model_dump(),
             "json_href": "/index.json",
         },
     )

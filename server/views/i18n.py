@@ -4,6 +4,11 @@ The choice comes from ``?lang=`` (and is then kept in a cookie), else the
 cookie, else Japanese: the data and its users are Japanese, so the Accept-Language
 of a browser set to English is not enough to switch a page a citation points to.
 Only interface strings are translated here; data literals are shown as published.
+
+Every interface string is in :data:`MESSAGES`, in both languages, and every lookup names
+its key as written (``_("search")`` in a template, ``translate("search")`` or
+``MESSAGES["search"]`` in a view, a table of a view holding the latter), never a key put
+together at run time: a test reads the templates and views and finds each key here.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ COOKIE = "dxkg-lang"
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (Japanese, English)
     "site": ("自治体DXナレッジグラフ", "Municipal DX knowledge graph"),
+    "skip_to_content": ("本文へ", "Skip to content"),
+    "site_navigation": ("サイト", "Site"),
     "home": ("ホーム", "Home"),
     "classes": ("クラス", "Classes"),
     "search": ("検索", "Search"),
@@ -38,8 +45,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "source_excerpt": ("出典箇所", "Source excerpt"),
     "lines": ("行", "lines"),
     "other_edition": ("他の版", "Other edition"),
+    "earlier_edition": ("以前の版", "earlier edition"),
+    "later_edition": ("以後の版", "later edition"),
     "changes": ("版による変更", "What changed between editions"),
-    "only_in": ("のみ", "only"),
+    "only_this_edition": ("この版のみ", "Only in this edition"),
+    "only_other_edition": ("他の版のみ", "Only in the other edition"),
     "unchanged": ("変更なし", "no change"),
     "as_data": ("データとして", "As data"),
     "graph_view": ("グラフ表示", "Graph view"),
@@ -50,6 +60,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "facets": ("絞り込み", "Filter"),
     "clear_filters": ("絞り込みを解除", "Clear filters"),
     "sort": ("並べ替え", "Sort"),
+    "sort_label_ascending": ("名称（昇順）", "Label A→Z"),
+    "sort_label_descending": ("名称（降順）", "Label Z→A"),
+    "list": ("一覧", "List"),
+    "list_separator": ("、", ", "),
+    # facets the vocabulary has no term for (the others are named by its rdfs:labels)
+    "facet_prefecture_of_cases": ("事例の都道府県", "Prefecture of cases"),
+    "facet_technology_of_cases": ("事例の技術", "Technology of cases"),
+    "facet_broader": ("上位概念", "Broader"),
     "label": ("名称", "Label"),
     "results": ("件", "results"),
     "no_results": ("該当なし", "No results"),
@@ -87,6 +105,114 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "group_csv": ("CSV（クラスごと）", "CSV (one file per class)"),
     "group_metadata": ("メタデータ", "Metadata"),
     "group_other": ("その他", "Other"),
+    # what each file of a release holds ("{}": what file_csv_table and file_figure are of)
+    "file_trig_gz": (
+        "データセット全体、出典文書ごとの名前付きグラフ付き（TriG、gzip圧縮）",
+        "The whole dataset with its named graphs, one per source document (TriG, gzip)",
+    ),
+    "file_nquads_gz": (
+        "データセット全体、名前付きグラフ付き（N-Quads、gzip圧縮）",
+        "The whole dataset with its named graphs (N-Quads, gzip)",
+    ),
+    "file_nquads": (
+        "同上、非圧縮（N-Quads。サーバーが読み込むファイル）",
+        "The same, uncompressed (N-Quads; the file the server loads)",
+    ),
+    "file_ntriples_gz": (
+        "全グラフを統合した一つのグラフ（N-Triples、gzip圧縮）",
+        "The merged graph (N-Triples, gzip)",
+    ),
+    "file_ntriples": (
+        "統合グラフ、非圧縮（N-Triples）",
+        "The merged graph, uncompressed (N-Triples)",
+    ),
+    "file_turtle": ("統合グラフ（Turtle）", "The merged graph (Turtle)"),
+    "file_jsonld": (
+        "統合グラフ（JSON-LD、context.jsonld で短縮表記）",
+        "The merged graph (JSON-LD, compacted with context.jsonld)",
+    ),
+    "file_jsonld_context": (
+        "dxkg.jsonld の JSON-LD コンテキスト",
+        "The JSON-LD context of dxkg.jsonld",
+    ),
+    "file_csv_table": (
+        "{}の一覧（CSV、UTF-8 BOM付き、1列目がIRI）",
+        "{}, one per row (CSV, UTF-8 with a byte-order mark, the IRI first)",
+    ),
+    "csv_initiatives": ("取組（AI・RPA 等の活用）", "Initiatives (AI, RPA and other uses)"),
+    "csv_case_studies": ("事例", "Case studies"),
+    "csv_shared_systems": ("共同利用システム", "Shared systems"),
+    "csv_municipalities": ("地方公共団体", "Local governments"),
+    "csv_vendors": ("サービス提供事業者", "Vendors"),
+    "csv_technologies": ("技術", "Technologies"),
+    "csv_roles": ("デジタル人材の役職", "Digital-talent posts"),
+    "csv_organizations": ("DX推進組織", "DX organisations"),
+    "csv_departments": ("部署", "Departments"),
+    "file_csv": ("CSV 表（UTF-8、BOM付き）", "CSV table (UTF-8 with a byte-order mark)"),
+    "file_network_summary": (
+        "ネットワーク分析の概要（規模、上位のベンダーと技術、都道府県別の集計。JSON）",
+        (
+            "Summary of the network analysis (sizes, top vendors and technologies, "
+            "per-prefecture counts; JSON)"
+        ),
+    ),
+    "file_network_measures": (
+        "全ノードのネットワークごとの指標（次数、中心性、連結成分、コミュニティ。JSON）",
+        "Every node's measures per network (degree, centralities, component, community; JSON)",
+    ),
+    "file_figure": ("図：{}（SVG）", "Figure: {} (SVG)"),
+    "file_svg": ("図（SVG）", "Figure (SVG)"),
+    "file_gexf": (
+        "ネットワーク（GEXF 1.2。Gephi で開けます）",
+        "A network as GEXF 1.2 (opens in Gephi)",
+    ),
+    "file_graphml": (
+        "ネットワーク（GraphML。Cytoscape、igraph などで開けます）",
+        "A network as GraphML (opens in Cytoscape, igraph and others)",
+    ),
+    "file_nodes_csv": (
+        "ネットワークのノード一覧（CSV、UTF-8、BOMなし。Gephi の表形式の取り込み用）",
+        "A network's nodes (CSV, UTF-8 without a byte-order mark, for Gephi's spreadsheet import)",
+    ),
+    "file_edges_csv": (
+        "ネットワークのエッジ一覧（CSV、source・target・weight の列）",
+        "A network's edges (CSV with source, target and weight columns)",
+    ),
+    "file_cyjs": (
+        "ネットワーク（Cytoscape.js JSON。Cytoscape デスクトップでも開けます）",
+        "A network as Cytoscape.js JSON (Cytoscape desktop imports it too)",
+    ),
+    "file_network": ("ネットワーク分析のファイル", "A file of the network analysis"),
+    "file_catalogue": (
+        "DCAT-AP 3 カタログ（配布ファイルごとのサイズとSHA-256、SPARQLサービス、ライセンス、出典）",
+        (
+            "DCAT-AP 3 catalogue (each distribution's size and SHA-256, the SPARQL service, "
+            "licence, sources)"
+        ),
+    ),
+    "file_void": (
+        "VoID 記述（クラス別・プロパティ別の分割、e-Stat へのリンクセット）",
+        "VoID description (class and property partitions, the e-Stat linkset)",
+    ),
+    "file_report_json": (
+        "ビルドレポート（JSON）：資料の記載件数との照合、異常箇所、SHACL 警告、グラフごとのトリプル数",
+        (
+            "Build report (JSON): counts against those the documents state, anomalies, "
+            "SHACL warnings, triples per graph"
+        ),
+    ),
+    "file_report_md": ("ビルドレポート（Markdown）", "Build report (Markdown)"),
+    "file_ontology_turtle": ("dxkg の OWL 語彙（Turtle）", "The dxkg OWL vocabulary (Turtle)"),
+    "file_ontology_html": ("語彙の説明文書（HTML）", "The vocabulary's documentation (HTML)"),
+    "file_example_queries": (
+        "語彙の例題クエリ（SPARQL、JSON。/query の例）",
+        "The vocabulary's example queries (SPARQL in JSON; the examples of /query)",
+    ),
+    "file_ontology": ("語彙のファイル", "A file of the vocabulary"),
+    "file_search_index": (
+        "/search の全文検索索引（SQLite FTS5）",
+        "The full-text index behind /search (SQLite FTS5)",
+    ),
     # editor and graph view
     "query_title": ("SPARQL クエリ", "SPARQL query"),
     "query_intro": (
@@ -208,7 +334,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The largest communities of the vendor–municipality network",
     ),
     "community_number": ("番号", "Number"),
-    "members": ("構成", "Members"),
     "by_prefecture": ("都道府県別", "By prefecture"),
     "prefecture": ("都道府県", "Prefecture"),
     "vendors": ("ベンダー", "Vendors"),
@@ -228,8 +353,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "JSON. The summary and every node's measures are JSON:"
         ),
     ),
+    "export_gexf": ("GEXF", "GEXF"),
+    "export_graphml": ("GraphML", "GraphML"),
     "export_nodes_csv": ("CSV（ノード）", "CSV (nodes)"),
     "export_edges_csv": ("CSV（エッジ）", "CSV (edges)"),
+    "export_cyjs": ("Cytoscape.js JSON", "Cytoscape.js JSON"),
     "network_summary_file": ("概要", "Summary"),
     "network_measures_file": ("ノードごとの指標", "Measures of every node"),
     "network_drawing": ("ベンダー–自治体ネットワーク", "The vendor–municipality network"),
@@ -299,10 +427,21 @@ def remember_language(response: Response) -> Response:
     return response
 
 
-def translate(key: str) -> str:
-    """The interface string ``key`` in the request's language."""
-    japanese, english = MESSAGES[key]
+def pick(texts: tuple[str, str]) -> str:
+    """The one of ``texts`` (Japanese, English) in the request's language."""
+    japanese, english = texts
     return english if g.get("lang") == "en" else japanese
+
+
+def filled(template: tuple[str, str], part: tuple[str, str]) -> tuple[str, str]:
+    """``template`` (Japanese, English, each with a ``{}``) with ``part`` in each language."""
+    return template[0].format(part[0]), template[1].format(part[1])
+
+
+def translate(key: str) -> str:
+    """The interface string ``key`` (always written out: see the module's docstring) in
+    the request's language."""
+    return pick(MESSAGES[key])
 
 
 def install(app: Flask) -> None:

@@ -15,16 +15,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, g, url_for
+from flask import Blueprint, Response, abort, g, url_for
 
+from dxkg.release import (
+    FIGURES,
+    NETWORK_DRAWING,
+    NETWORK_EXPORTS,
+    NETWORK_FOLDER,
+    NETWORK_MEASURES,
+    NETWORK_SUMMARY,
+    NetworkSize,
+    NetworkSummary,
+    PrefectureRow,
+    RankedNode,
+    Release,
+    network_file,
+)
 from dxkg.web.views import entity, graphdata, networkdata, pages
+from dxkg.web.views import files as release
 from dxkg.web.views.graphdata import Labels
-from dxkg.web.views.i18n import MESSAGES, translate
+from dxkg.web.views.i18n import MESSAGES, pick, translate
 
 blueprint = Blueprint("network", __name__)
-blueprint.after_request(pages.conditional)
 
 #: Communities of the drawn network listed with their members (the largest ones).
 LISTED_COMMUNITIES = 5
@@ -36,30 +49,29 @@ SHOWN_SIZES = 12
 @blueprint.get("/network.json")
 def network() -> Response:
     """The network page, or its data for ``/network.json``; 404 for a release without it."""
-    dist: Path = current_app.config["DIST"]
-    summary = networkdata.summary(dist)
+    served = release.current()
+    summary = served.network_summary
     if summary is None:
         abort(404, description=translate("network_missing"))
-    elements = networkdata.drawing(dist)
-    nodes = [node["data"] for node in elements["nodes"]] if elements else []
-    edges = [edge["data"] for edge in elements["edges"]] if elements else []
+    drawn = served.network_drawing
+    nodes, edges = drawn if drawn is not None else ([], [])
     names = Names(graphdata.labels_of(wanted(summary, nodes, edges)))
     return pages.render(
         "network.html",
         {
             "networks": [
-                {**row, "label": networkdata.network_label(row["name"])}
-                for row in summary["networks"]
+                {**row.model_dump(), "label": networkdata.network_label(row.name)}
+                for row in summary.networks
             ],
-            "top_vendors": linked(summary["top_vendors"], names),
-            "top_technologies": linked(summary["top_technologies"], names),
-            "prefectures": linked(summary["prefectures"], names),
-            "communities": communities(summary["networks"]),
+            "top_vendors": linked(summary.top_vendors, names),
+            "top_technologies": linked(summary.top_technologies, names),
+            "prefectures": linked(summary.prefectures, names),
+            "communities": communities(summary.networks),
             "largest_communities": largest_communities(nodes, names),
-            "figures": figures(dist),
-            "exports": exports(dist, [row["name"] for row in summary["networks"]]),
-            "data_files": data_files(dist),
-            "drawing": drawing(nodes, edges, names) if elements else None,
+            "figures": figures(served),
+            "exports": exports(served, [row.name for row in summary.networks]),
+            "data_files": data_files(served),
+            "drawing": drawing(nodes, edges, names) if drawn is not None else None,
             "json_href": pages.json_link(),
         },
     )
@@ -77,36 +89,40 @@ class Names:
         return self.labels.get(resource, Labels()).best(g.lang) or fallback or resource
 
 
-def wanted(summary: Mapping, nodes: list[dict], edges: list[dict]) -> set[str]:
+def wanted(summary: NetworkSummary, nodes: list[dict], edges: list[dict]) -> set[str]:
     """Every resource the page names: ranked rows, prefectures, the drawing's nodes and the
     technologies of its edges."""
-    found = {row["iri"] for key in ("top_vendors", "top_technologies") for row in summary[key]}
-    found |= {row["iri"] for row in summary["prefectures"]}
+    found = {row.iri for row in [*summary.top_vendors, *summary.top_technologies]}
+    found |= {row.iri for row in summary.prefectures}
     found |= {node["id"] for node in nodes}
     found |= {node["prefecture"] for node in nodes if node.get("prefecture")}
     found |= {iri for edge in edges for iri in edge.get("technologies", "").split()}
     return found
 
 
-def linked(rows: Iterable[Mapping], names: Names) -> list[dict]:
+def linked(rows: Iterable[RankedNode | PrefectureRow], names: Names) -> list[dict]:
     """Summary rows as published, each with its page (``href``) and its label in the
     interface language (``name``)."""
     return [
-        {**row, "href": entity.page_href(row["iri"]), "name": names.of(row["iri"], row["label"])}
+        {
+            **row.model_dump(),
+            "href": entity.page_href(row.iri),
+            "name": names.of(row.iri, row.label),
+        }
         for row in rows
     ]
 
 
-def communities(networks: Iterable[Mapping]) -> list[dict]:
+def communities(networks: Iterable[NetworkSize]) -> list[dict]:
     """Per network: how many communities, the largest sizes and how many more there are."""
     return [
         {
-            "network": row["name"],
-            "label": networkdata.network_label(row["name"]),
-            "communities": row["communities"],
-            "sizes": row["community_sizes"][:SHOWN_SIZES],
-            "more": len(row["community_sizes"][SHOWN_SIZES:]),
-            "singletons": row["community_sizes"].count(1),
+            "network": row.name,
+            "label": networkdata.network_label(row.name),
+            "communities": row.communities,
+            "sizes": row.community_sizes[:SHOWN_SIZES],
+            "more": len(row.community_sizes[SHOWN_SIZES:]),
+            "singletons": row.community_sizes.count(1),
         }
         for row in networks
     ]
@@ -146,30 +162,30 @@ def sorted_nodes(nodes: Iterable[dict], names: Names, side: int) -> list[dict]:
     return sorted(found, key=lambda node: (node["name"], node["iri"]))
 
 
-def figures(dist: Path) -> list[dict]:
+def figures(served: Release) -> list[dict]:
     """The published figures with their captions in the interface language."""
     return [
         {
             "file": name,
-            "href": url_for("release.download", name=f"{networkdata.FOLDER}/{name}"),
-            "caption": translate(f"figure_{name}"),
+            "href": url_for("release.download", name=f"{NETWORK_FOLDER}/{name}"),
+            "caption": pick(networkdata.FIGURE_CAPTIONS[name]),
         }
-        for name in networkdata.FIGURES
-        if networkdata.published(dist, f"{networkdata.FOLDER}/{name}")
+        for name in FIGURES
+        if served.publishes(f"{NETWORK_FOLDER}/{name}")
     ]
 
 
-def exports(dist: Path, networks: list[str]) -> list[dict]:
+def exports(served: Release, networks: list[str]) -> list[dict]:
     """Per network, its published export files by format."""
     rows = []
     for stem in networks:
         files = [
             {
                 "format": key,
-                "format_name": export_name(key, format_name),
-                "file": f"{networkdata.FOLDER}/{pattern.format(stem=stem)}",
+                "format_name": pick(networkdata.EXPORT_NAMES[key]),
+                "file": network_file(stem, key),
             }
-            for key, pattern, format_name in networkdata.EXPORTS
+            for key in NETWORK_EXPORTS
         ]
         rows.append(
             {
@@ -178,27 +194,22 @@ def exports(dist: Path, networks: list[str]) -> list[dict]:
                 "files": [
                     {**file, "href": url_for("release.download", name=file["file"])}
                     for file in files
-                    if networkdata.published(dist, file["file"])
+                    if served.publishes(file["file"])
                 ],
             }
         )
     return rows
 
 
-def export_name(key: str, fallback: str) -> str:
-    """The name of an export format in the interface language (only the CSVs need one)."""
-    return translate(f"export_{key}") if f"export_{key}" in MESSAGES else fallback
-
-
-def data_files(dist: Path) -> list[dict]:
+def data_files(served: Release) -> list[dict]:
     """The summary and the per-node measures, as published."""
     return [
-        {"file": name, "href": url_for("release.download", name=name), "label": translate(key)}
-        for name, key in (
-            (networkdata.SUMMARY, "network_summary_file"),
-            (networkdata.MEASURES, "network_measures_file"),
+        {"file": name, "href": url_for("release.download", name=name), "label": pick(label)}
+        for name, label in (
+            (NETWORK_SUMMARY, MESSAGES["network_summary_file"]),
+            (NETWORK_MEASURES, MESSAGES["network_measures_file"]),
         )
-        if networkdata.published(dist, name)
+        if served.publishes(name)
     ]
 
 
@@ -212,7 +223,7 @@ def drawing(nodes: list[dict], edges: list[dict], names: Names) -> dict:
     }
     technologies = {iri for edge in edges for iri in edge.get("technologies", "").split()}
     return {
-        "src": url_for("release.download", name=networkdata.drawing_file()),
+        "src": url_for("release.download", name=NETWORK_DRAWING),
         "nodes_total": len(nodes),
         "edges_total": len(edges),
         "max_weight": max((edge.get("weight", 1) for edge in edges), default=1),

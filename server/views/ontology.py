@@ -7,37 +7,14 @@ with ``Vary: Accept``. ``/ontology.html`` and ``/ontology.ttl`` name one each.
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 from flask import Blueprint, Response
-from rdflib import Graph
 
+from dxkg import media
+from dxkg.release import ONTOLOGY_HTML, ONTOLOGY_TURTLE
 from dxkg.web.views import files as release
-from dxkg.web.views import pages, resources
+from dxkg.web.views import resources
 
 blueprint = Blueprint("ontology", __name__)
-blueprint.after_request(pages.conditional)
-
-#: rdflib's serialiser for each RDF media type that dereferencing offers.
-RDF_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
-
-
-#: The ontology's files in the release: pyLODE's documentation, and the Turtle.
-HTML_FILE = "ontology/index.html"
-TURTLE_FILE = "ontology/dxkg.ttl"
-
-
-@cache
-def _ontology_graph(turtle: Path) -> Graph:
-    """The published ontology, parsed once per worker for the serialisations besides Turtle."""
-    return Graph().parse(turtle, format="turtle")
-
 
 @blueprint.get("/ontology")
 def ontology() -> Response:
@@ -45,26 +22,28 @@ def ontology() -> Response:
     best = resources.best_type()
     if best is None:
         response = resources.not_acceptable()
-    elif best == resources.HTML:
-        response = release.send(HTML_FILE)
-    elif best == "text/turtle":
-        response = release.send(TURTLE_FILE)
+    elif best == media.HTML:
+        response = release.send(ONTOLOGY_HTML)
+    elif best == media.TURTLE:
+        response = release.send(ONTOLOGY_TURTLE)
     else:
-        graph = _ontology_graph(release.published_path(TURTLE_FILE))
-        response = Response(graph.serialize(format=RDF_FORMATS[best]), mimetype=best)
+        release.published_path(ONTOLOGY_TURTLE)  # 404 unless published, inside the release
+        graph = release.current().ontology  # parsed once, for the serialisations besides Turtle
+        # rdflib names its serialisers by media type too.
+        response = Response(graph.serialize(format=best), mimetype=best)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = (
-        '</ontology.ttl>; rel="alternate"; type="text/turtle", '
-        '</ontology.html>; rel="alternate"; type="text/html"'
+        f'</ontology.ttl>; rel="alternate"; type="{media.TURTLE}", '
+        f'</ontology.html>; rel="alternate"; type="{media.HTML}"'
     )
     return response
 
 
 @blueprint.get("/ontology.html")
 def ontology_html() -> Response:
-    return release.send(HTML_FILE)
+    return release.send(ONTOLOGY_HTML)
 
 
 @blueprint.get("/ontology.ttl")
 def ontology_turtle() -> Response:
-    return release.send(TURTLE_FILE)
+    return release.send(ONTOLOGY_TURTLE)

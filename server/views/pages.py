@@ -14,6 +14,7 @@ from flask import Response, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from dxkg import media
 from dxkg.web.errors import ProtocolError
 
 JSON_SUFFIX = ".json"
@@ -29,7 +30,7 @@ def render(template: str, data: dict, status: int = 200) -> Response:
     if wants_json():
         response = jsonify(data)
     else:
-        response = Response(render_template(template, **data), mimetype="text/html")
+        response = Response(render_template(template, **data), mimetype=media.HTML)
         # The interface language comes from a cookie; caches must keep them apart.
         response.vary.add("Cookie")
     response.status_code = status
@@ -46,11 +47,18 @@ def json_link(path: str | None = None) -> str:
 def conditional(response: Response) -> Response:
     """Give successful GET answers an ETag and answer ``If-None-Match`` with 304.
 
-    Each browser blueprint registers this; the SPARQL endpoint does not, so that its
-    answers are not hashed on the endpoint's hot path.
+    The application runs this after every request it answers; the SPARQL endpoint is
+    answered ahead of it (:func:`~dxkg.web.sparql.endpoint.mount`), so that its answers are
+    not hashed on the endpoint's hot path. A file (``send_file``: the release's files, the
+    static ones) is left as it is: it made itself conditional, with its own ETag, its
+    modification time and ranges, and is never read whole to be hashed.
     """
-    if request.method in ("GET", "HEAD") and response.status_code == 200:
-        if not response.direct_passthrough and not response.get_etag()[0]:
+    if (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.direct_passthrough
+    ):
+        if not response.get_etag()[0]:
             response.add_etag()
         response.make_conditional(request)
     return response
@@ -72,12 +80,12 @@ def error_page(error: HTTPException | ProtocolError) -> Response:
     message = error.description if isinstance(error, HTTPException) else str(error)
     if wants_json():
         return Response(
-            json.dumps({"status": status, "error": message}), status, mimetype="application/json"
+            json.dumps({"status": status, "error": message}), status, mimetype=media.JSON
         )
     if not request.accept_mimetypes.accept_html or request.path.startswith(
         ("/data/", "/id/", "/graph/")
     ):
-        return Response(f"{status}: {message}\n", status, mimetype="text/plain")
+        return Response(f"{status}: {message}\n", status, mimetype=media.TEXT)
     return Response(
-        render_template("error.html", status=status, message=message), status, mimetype="text/html"
+        render_template("error.html", status=status, message=message), status, mimetype=media.HTML
     )

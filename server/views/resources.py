@@ -25,18 +25,24 @@ import re
 from urllib.parse import quote, unquote, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, request
+from pyoxigraph import RdfFormat
 
+from dxkg import media
+from dxkg.media import HTML
 from dxkg.web import hosts
-from dxkg.web.sparql.results import GRAPH_ALIASES, choose
+from dxkg.web.sparql.results import choose
 from dxkg.web.views import entity, graphdata, pages
 from dxkg.web.views import files as release
 
 blueprint = Blueprint("resources", __name__)
-blueprint.after_request(pages.conditional)
+# The pages name the type of each alternate they link to (``{{ href | media_type }}``).
+blueprint.add_app_template_filter(media.of_file, "media_type")
 
-HTML = "text/html"
 #: RDF serialisations of a description: suffix → media type (all written by pyoxigraph).
-RDF_SUFFIXES = {suffix: GRAPH_ALIASES[suffix] for suffix in ("ttl", "nt", "jsonld", "rdf")}
+RDF_SUFFIXES = {
+    form.file_extension: media.of(form)
+    for form in (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
+}
 MEDIA_SUFFIXES = {media_type: suffix for suffix, media_type in RDF_SUFFIXES.items()}
 #: The path prefixes under the base IRI that the release mints.
 MINTED = ("id/", "graph/")
@@ -89,7 +95,7 @@ def as_uri(path: str) -> str:
 def alternates(path: str) -> str:
     """A ``Link`` header value naming every representation of ``path``."""
     path = as_uri(path)
-    links = [f'</page/{path}>; rel="alternate"; type="text/html"']
+    links = [f'</page/{path}>; rel="alternate"; type="{HTML}"']
     links += [
         f'</data/{path}.{suffix}>; rel="alternate"; type="{media_type}"'
         for suffix, media_type in RDF_SUFFIXES.items()
@@ -105,7 +111,7 @@ def location(path: str) -> str:
 
 def not_acceptable() -> Response:
     offered = ", ".join([HTML, *MEDIA_SUFFIXES])
-    return Response(f"406 Not Acceptable: offered {offered}\n", 406, mimetype="text/plain")
+    return Response(f"406 Not Acceptable: offered {offered}\n", 406, mimetype=media.TEXT)
 
 
 def _require_known(iri: str) -> None:

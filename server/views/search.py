@@ -20,14 +20,14 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
-from dxkg.pipeline.publish.searchindex import SEARCH_FILE, fold, search_key
-from dxkg.web.views import entity, pages
+from dxkg.pipeline.publish.searchindex import fold, search_key
+from dxkg.release import SEARCH_INDEX
+from dxkg.web.views import entity, files, pages
 from dxkg.web.views.i18n import translate
 
 blueprint = Blueprint("search", __name__)
-blueprint.after_request(pages.conditional)
 
 MAX_QUERY_CHARS = 200
 PER_PAGE = 20
@@ -100,10 +100,11 @@ def search() -> Response:
     key = search_key(text)
     if not key:
         return pages.render("search.html", data)
-    path = current_app.config["DIST"] / SEARCH_FILE
-    if not path.is_file():
+    served = files.current()
+    if not served.publishes(SEARCH_INDEX):
         return pages.render("search.html", {**data, "error": translate("search_missing")}, 503)
-    return pages.render("search.html", {**data, **find(_connection(path), key, class_name)})
+    connection = _connection(served.path(SEARCH_INDEX))
+    return pages.render("search.html", {**data, **find(connection, key, class_name)})
 
 
 def find(connection: sqlite3.Connection, key: str, class_name: str | None) -> dict:

@@ -1,4 +1,5 @@
-"""Extraction of the MIC case collections 自治体DX推進参考事例集 (第2.0版 and 第4.0版).
+"""Extraction of the MIC case collections 自治体DX推進参考事例集, one extractor per layout
+(第2.0版's, 第4.0版's chapter pages and running titles); the edition comes from the manifest.
 
 Conventions that every extractor follows (and that the test fixtures assume):
 

@@ -1,4 +1,5 @@
-"""Extract the 82 cases of 自治体DX推進参考事例集【第2.0版】 (001).
+"""Extract the 82 cases of 自治体DX推進参考事例集【第2.0版】 (001), or of any edition laid out
+as it is (the extractor profile ``cases-v2``).
 
 The document is three chapters, each a cover, a table of contents, a 構成
 section (which copies a case page with altered values) and the cases. A case
@@ -28,6 +29,7 @@ from dxkg.pipeline.extract.cases.labelled import (
 )
 from dxkg.pipeline.extract.cases.schedule import parse_schedule_block
 from dxkg.pipeline.extract.cases.toc import TocEntry, parse_toc
+from dxkg.pipeline.extract.corpus import SourceDocument
 from dxkg.pipeline.extract.records import (
     Case,
     CaseCollectionExtract,
@@ -37,9 +39,6 @@ from dxkg.pipeline.extract.records import (
 )
 from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
 from dxkg.pipeline.records import SourceSpan
-
-DOCUMENT_ID = "001_b7b77d4349d817ea.txt"
-EXPECTED_CASES = {1: 13, 2: 22, 3: 47}
 
 _COVER = re.compile(r"【(?P<number>\d)\.\s*(?P<label>[^】]+)】\s*$")
 _TITLE = re.compile(r"^(?P<number>\d{1,2}) (?P<title>.+)【(?P<org>[^】]+)】$")
@@ -172,8 +171,10 @@ def case_starts(path: Path, lines: list[str], chapter: Chapter) -> list[tuple[in
     return starts
 
 
-def extract_case_collection_v2(path: Path) -> CaseCollectionExtract:
-    """Every case of the 第2.0版 document at ``path``; raises SourceFormatError on surprises."""
+def extract_case_collection_v2(path: Path, document: SourceDocument) -> CaseCollectionExtract:
+    """Every case of the document at ``path``, laid out as the 第2.0版 is, as the edition its
+    manifest entry ``document`` names; raises SourceFormatError on surprises, and when a
+    chapter has another number of cases than the entry's ``cases`` states."""
     lines = read_source_lines(path)
     cases: list[Case] = []
     for chapter in find_chapters(path, lines):
@@ -185,16 +186,19 @@ def extract_case_collection_v2(path: Path) -> CaseCollectionExtract:
             entry = toc.get(int(match.group("number")))
             if entry is None or entry.organisation != match.group("org"):
                 raise SourceFormatError(path, first, "case not in the table of contents")
-            cases.append(CaseParser(path, lines, chapter, entry, first, last).parse())
+            cases.append(CaseParser(path, lines, chapter, entry, first, last).parse(document))
         found = sum(1 for case in cases if case.chapter == chapter.number)
-        expected = EXPECTED_CASES.get(chapter.number)
+        expected = (document.cases or {}).get(chapter.number, 0)
         if found != expected:
             raise SourceFormatError(
                 path,
                 chapter.body[0],
-                f"chapter {chapter.number}: {found} cases found where {expected} were expected",
+                f"chapter {chapter.number}: {found} cases found where {expected} were expected "
+                "(the manifest's cases)",
             )
-    return CaseCollectionExtract(document=DOCUMENT_ID, edition="2.0", cases=cases, anomalies=[])
+    return CaseCollectionExtract(
+        document=path.name, edition=document.edition_number, cases=cases, anomalies=[]
+    )
 
 
 def _last_non_blank(lines: list[str], first: int, last: int) -> int:
@@ -220,7 +224,8 @@ class CaseParser:
         for number in range(self.first, self.last + 1):
             yield number, self.lines[number - 1]
 
-    def parse(self) -> Case:
+    def parse(self, document: SourceDocument) -> Case:
+        """The case, as one of the edition the manifest entry ``document`` names."""
         titles = [(n, _TITLE.match(line.rstrip())) for n, line in self.numbered()]
         title_lines = [(n, m) for n, m in titles if m and m.group("org") == self.entry.organisation]
         title_numbers = {n for n, _ in title_lines}
@@ -236,8 +241,8 @@ class CaseParser:
         point, unlabelled_effects = self.point_and_unlabelled_effects(sections.get("lead"))
         costs = parse_cost_block(self.path, sections.get("cost"))
         return Case(
-            document=DOCUMENT_ID,
-            edition="2.0",
+            document=self.path.name,
+            edition=document.edition_number,
             coverage="full",
             chapter=self.chapter.number,
             chapter_label=self.chapter.label,
@@ -253,7 +258,7 @@ class CaseParser:
             population_label_raw=self.entry.population_label,
             page_count=len(title_lines),
             source=SourceSpan(
-                document=DOCUMENT_ID,
+                document=self.path.name,
                 first_line=self.first,
                 last_line=self.last,
                 text="\n".join(line.rstrip() for _, line in self.numbered()),

@@ -43,6 +43,7 @@ from dxkg.pipeline.extract.cases.fields import (
     split_service_names,
     tax_basis,
 )
+from dxkg.pipeline.extract.corpus import SourceDocument
 from dxkg.pipeline.extract.records import (
     Case,
     CaseCollectionExtract,
@@ -60,11 +61,6 @@ from dxkg.pipeline.extract.records import (
 from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
 from dxkg.pipeline.records import Anomaly, SourceSpan
 
-CHAPTER1_DOCUMENT = "002_c9aae381e02ff410.txt"
-TITLES_DOCUMENT = "000_f71cf45c154df823.txt"
-EDITION = "4.0"
-CHAPTER1_CASES = 13
-TITLE_CASES = 64
 # 000 names no chapter: it starts in 人材確保・育成 and its numbering restarts
 # once, where 内部DX begins (the note, §1.1).
 TITLE_CHAPTERS: tuple[tuple[int, str], ...] = ((2, "人材確保・育成"), (3, "内部DX"))
@@ -214,21 +210,27 @@ def population_class(label: str) -> PopulationClass | None:
 # == 002: chapter 1 in full =========================================================
 
 
-def extract_v4_chapter1(path: Path) -> CaseCollectionExtract:
-    """The 13 体制整備 cases of 002, each with every field its pages print."""
+def extract_v4_chapter1(path: Path, document: SourceDocument) -> CaseCollectionExtract:
+    """Every case of one chapter laid out as 002 is (the 13 体制整備 cases of 第4.0版), each with
+    every field its pages print, as the edition the manifest entry ``document`` names."""
     lines = read_source_lines(path)
     start = _legend_end(path, lines) + 1
     classified = _classify_all([(n, lines[n - 1]) for n in range(start + 1, len(lines) + 1)])
     drafts = _segment(path, classified)
-    if len(drafts) != CHAPTER1_CASES:
-        raise SourceFormatError(
-            path, len(lines), f"{len(drafts)} cases where {CHAPTER1_CASES} were expected"
-        )
+    _check_count(path, len(drafts), document, len(lines))
     anomalies: list[Anomaly] = []
-    cases = [_CaseReader(path, draft, anomalies).read() for draft in drafts]
+    cases = [_CaseReader(path, draft, anomalies, document).read() for draft in drafts]
     return CaseCollectionExtract(
-        document=path.name, edition=EDITION, cases=cases, anomalies=anomalies
+        document=path.name, edition=document.edition_number, cases=cases, anomalies=anomalies
     )
+
+
+def _check_count(path: Path, found: int, document: SourceDocument, line: int) -> None:
+    """Stop unless the document has as many cases as its manifest entry's ``cases`` states."""
+    expected = sum((document.cases or {}).values())
+    if found != expected:
+        message = f"{found} cases where {expected} were expected (the manifest's cases)"
+        raise SourceFormatError(path, max(line, 1), message)  # an empty file has line 1
 
 
 def _legend_end(path: Path, lines: list[str]) -> int:
@@ -323,8 +325,11 @@ class _CaseReader:
     ``references`` (参考資料). Field lines (_FIELD_KINDS) are read in any state.
     """
 
-    def __init__(self, path: Path, draft: _Draft, anomalies: list[Anomaly]) -> None:
+    def __init__(
+        self, path: Path, draft: _Draft, anomalies: list[Anomaly], document: SourceDocument
+    ) -> None:
         self.path, self.draft, self.anomalies = path, draft, anomalies
+        self.edition = document.edition_number
         self.document = path.name
         self.organisation = draft.titles[0].groups["org"] or ""
         self.place = _organisation(path, draft.titles[0].number, self.organisation)
@@ -492,7 +497,7 @@ class _CaseReader:
         interview = _pair_interview(self.path, self.interview.tokens, self._anomaly)
         return Case(
             document=self.document,
-            edition=EDITION,
+            edition=self.edition,
             coverage="full",
             chapter=int(nfkc(headers[0]["chapter"])),
             chapter_label=headers[0]["chapter_label"],
@@ -1111,8 +1116,9 @@ class _TitleRun:
     lines: list[tuple[int, str, re.Match]]
 
 
-def extract_v4_titles(path: Path) -> CaseCollectionExtract:
-    """The 64 cases of 000: one running-title line per page, nothing else."""
+def extract_v4_titles(path: Path, document: SourceDocument) -> CaseCollectionExtract:
+    """The cases of a running-title file laid out as 000 is (64 cases of 第4.0版): one
+    running-title line per page, nothing else, as the edition the manifest entry names."""
     lines = read_source_lines(path)
     while lines and not lines[-1].strip():  # the file ends in a line holding one space
         lines.pop()
@@ -1125,12 +1131,10 @@ def extract_v4_titles(path: Path) -> CaseCollectionExtract:
         if match.group("gap"):
             anomalies.append(_gap_anomaly(path, number))
         _add_title_line(path, runs, number, text, match)
-    if len(runs) != TITLE_CASES:
-        message = f"{len(runs)} cases where {TITLE_CASES} were expected"
-        raise SourceFormatError(path, max(len(lines), 1), message)  # an empty file has line 1
-    cases = [_title_case(path, run) for run in runs]
+    _check_count(path, len(runs), document, len(lines))
+    cases = [_title_case(path, run, document.edition_number) for run in runs]
     return CaseCollectionExtract(
-        document=path.name, edition=EDITION, cases=cases, anomalies=anomalies
+        document=path.name, edition=document.edition_number, cases=cases, anomalies=anomalies
     )
 
 
@@ -1162,14 +1166,14 @@ def _add_title_line(
     runs.append(_TitleRun(TITLE_CHAPTERS[chapter_index], case_number, [(number, text, match)]))
 
 
-def _title_case(path: Path, run: _TitleRun) -> Case:
+def _title_case(path: Path, run: _TitleRun, edition: str | None) -> Case:
     first_line, _, first = run.lines[0]
     organisation = first.group("org")
     prefecture, municipality = _organisation(path, first_line, organisation)
     chapter, label = run.chapter
     return Case(
         document=path.name,
-        edition=EDITION,
+        edition=edition,
         coverage="titles-only",
         chapter=chapter,
         chapter_label=label,
