@@ -1,10 +1,14 @@
-"""The build: extract → link → map → validate → publish, each stage files to files.
+"""The build: extract → link → map → validate → publish.
 
-Intermediate records go to the work folder (``work/`` in the project, or a temporary one;
-see :mod:`dxkg.pipeline.workdir`) as JSON so every stage can be inspected and re-run on its
-own. The release is assembled in a staging folder and published
-(:mod:`dxkg.pipeline.publish.releases`: ``dist`` switched to it) only when every stage, validation included,
-passed: a failed build leaves the previous release untouched.
+Extract and link exchange files: each writes its records as JSON to the work folder
+(``work/`` in the project, or a temporary one; see :mod:`dxkg.pipeline.workdir`) and the
+next stage reads them from there, so either can be inspected and re-run on its own. Map,
+validate and publish hand one copy of the named graphs on in memory: publish writes the
+dumps from them, and writing them out only to parse them back would double the cost of the
+largest stage. What is published after the dumps is read from the dump as published. The
+release is assembled in a staging folder and published
+(:mod:`dxkg.pipeline.publish.releases`: ``dist`` switched to it) only when every stage,
+validation included, passed: a failed build leaves the previous release untouched.
 """
 
 from __future__ import annotations
@@ -172,13 +176,10 @@ def link_stage(
 
 
 def map_stage(
-    linked_path: Path, documents: dict[str, SourceDocument], paths: Paths, work: Path
+    linked_path: Path, documents: dict[str, SourceDocument], paths: Paths
 ) -> dict[str, Graph]:
-    """``work/link`` → one N-Triples file per named graph in ``work/map/``: one per source
-    document that has records (the survey, each case collection), then the shared graphs.
-
-    Returns the graphs too, so the next stages need not parse the files again.
-    """
+    """``work/link`` → the named graphs, by name: one per source document that has records
+    (the survey, each case collection), then the shared graphs."""
     linked = LinkedSurvey.model_validate_json((linked_path / "survey.json").read_text("utf-8"))
     cases = LinkedCases.model_validate_json((linked_path / "cases.json").read_text("utf-8"))
     entities = LinkedEntities.model_validate_json(
@@ -206,10 +207,6 @@ def map_stage(
         "ontology": Graph().parse(paths.ontology / ONTOLOGY_FILE, format="turtle"),
         "schemes": schemes,
     }
-    out_dir = work / "map"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, graph in graphs.items():
-        graph.serialize(out_dir / (name.replace("/", "_") + ".nt"), format="nt", encoding="utf-8")
     return graphs
 
 
@@ -302,7 +299,7 @@ def build_from_extracts(
     with timer.stage("link"):
         linked = link_stage(extracted, documents, paths, work)
     with timer.stage("map"):
-        graphs = map_stage(linked, documents, paths, work)
+        graphs = map_stage(linked, documents, paths)
     with timer.stage("validate"):
         check_store_forms(graphs)
         validation = validate_stage(graphs, paths)
