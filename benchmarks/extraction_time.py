@@ -56,7 +56,9 @@ def main() -> None:
             f"{document:<28} {lines:>6} {seconds * 1000:>10.1f} {lines / seconds:>9.0f}"
             f" {seconds / baseline:>9.2f}"
         )
-    print(f"{'all case collections':<28} {'':>6} {sum(results.values()) * 1000 - baseline * 1000:>10.1f}")
+    print(
+        f"{'all case collections':<28} {'':>6} {sum(results.values()) * 1000 - baseline * 1000:>10.1f}"
+    )
 
 
 if __name__ == "__main__":

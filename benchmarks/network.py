@@ -74,7 +74,8 @@ def main() -> None:
     with dxkg_server(dist) as url:
         code = compile(snippet.replace("http://127.0.0.1:8080", url), "README", "exec")
         timings["README snippet over HTTP (vendor network only)"] = median_seconds(
-            lambda: exec(code, {"print": lambda *_: None}), runs  # noqa: S102
+            lambda: exec(code, {"print": lambda *_: None}),  # noqa: S102
+            runs,
         )
 
     whole = timings["whole dxkg network (read, measure, write 35 files)"]

@@ -295,7 +295,8 @@ def test_a_case_without_its_overview_heading_is_refused(previous):
     case = first_case(CASES_V2, paths)
     lines = source_lines(paths, CASES_V2)
     heading = next(
-        n for n in range(case.source.first_line, case.source.last_line + 1)
+        n
+        for n in range(case.source.first_line, case.source.last_line + 1)
         if lines[n - 1].strip() == "事業の概要"
     )
     edit_lines(paths, CASES_V2, blank({heading}))

@@ -34,14 +34,29 @@ def release_files(dist: Path) -> dict[str, bytes]:
 
 def test_release_files_and_checksums(release):
     paths, _ = release
-    assert sorted(release_files(paths.dist)) == sorted([
-        "SHA256SUMS", "build-report.json", "build-report.md", "dxkg.nq", "dxkg.nt", "dxkg.ttl",
-        "dxkg.nq.gz", "dxkg.nt.gz", "dxkg.trig.gz", "dxkg.jsonld", "context.jsonld",
-        "catalog.ttl", "void.ttl", "search.sqlite",
-        "ontology/index.html", "ontology/dxkg.ttl", "ontology/examples.json",
-        *(f"csv/{name}.csv" for name in TABLES),
-        *(f"network/{name}" for name in NETWORK_FILES),
-    ])
+    assert sorted(release_files(paths.dist)) == sorted(
+        [
+            "SHA256SUMS",
+            "build-report.json",
+            "build-report.md",
+            "dxkg.nq",
+            "dxkg.nt",
+            "dxkg.ttl",
+            "dxkg.nq.gz",
+            "dxkg.nt.gz",
+            "dxkg.trig.gz",
+            "dxkg.jsonld",
+            "context.jsonld",
+            "catalog.ttl",
+            "void.ttl",
+            "search.sqlite",
+            "ontology/index.html",
+            "ontology/dxkg.ttl",
+            "ontology/examples.json",
+            *(f"csv/{name}.csv" for name in TABLES),
+            *(f"network/{name}" for name in NETWORK_FILES),
+        ]
+    )
     for line in (paths.dist / CHECKSUMS).read_text().splitlines():
         digest, name = line.split("  ")
         assert hashlib.sha256((paths.dist / name).read_bytes()).hexdigest() == digest
@@ -85,10 +100,15 @@ def test_report_states_mismatches_and_entities(release):
     paths, _ = release
     report = json.loads((paths.dist / "build-report.json").read_text("utf-8"))
     assert report["survey"]["entities"] == {
-        "Initiative": 357, "SharedSystem": 123, "Role": 42, "Organization": 72
+        "Initiative": 357,
+        "SharedSystem": 123,
+        "Role": 42,
+        "Organization": 72,
     }
     mismatched = [c for c in report["survey"]["categories"] if c["stated"] != c["found"]]
-    assert mismatched == [{"table": "3-1", "label": "総務分野", "level": 1, "stated": 25, "found": 26}]
+    assert mismatched == [
+        {"table": "3-1", "label": "総務分野", "level": 1, "stated": 25, "found": 26}
+    ]
     assert report["anomalies"]["counts"]["duplicate-row"] == 1
     # the data conforms, with no result at all; what is worth telling is a check of the report
     assert report["shacl"] == {"conforms": True, "counts": {}}
@@ -118,7 +138,11 @@ def test_failed_build_leaves_previous_release_untouched(release, corpus_copy):
         run_build(corpus_copy, echo=lambda _: None)
     assert release_files(corpus_copy.dist) == before
     assert sorted(p.name for p in corpus_copy.root.iterdir()) == [
-        "dist", "mappings", "ontology", "shapes", "sources"
+        "dist",
+        "mappings",
+        "ontology",
+        "shapes",
+        "sources",
     ]
 
 
@@ -164,7 +188,9 @@ def test_rebased_release(tmp_path):
 
 def test_no_triple_is_in_two_named_graphs(release):
     paths, _ = release
-    triples = [line.rsplit(" <", 1)[0] for line in (paths.dist / "dxkg.nq").read_text("utf-8").splitlines()]
+    triples = [
+        line.rsplit(" <", 1)[0] for line in (paths.dist / "dxkg.nq").read_text("utf-8").splitlines()
+    ]
     assert len(triples) == len(set(triples))
     merged = (paths.dist / "dxkg.nt").read_text("utf-8").splitlines()
     assert len(merged) == len(triples)

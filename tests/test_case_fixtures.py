@@ -17,7 +17,27 @@ from dxkg.pipeline.extract.records import Case
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.json"))
 
-SIMPLE_KEYS = ["document", "edition", "coverage", "chapter", "number", "page_count", "title", "title_variants", "toc_title", "chapter_label", "category_path", "organisation_text", "prefecture", "municipality", "population_class", "point", "gap_before", "overview", "effects"]
+SIMPLE_KEYS = [
+    "document",
+    "edition",
+    "coverage",
+    "chapter",
+    "number",
+    "page_count",
+    "title",
+    "title_variants",
+    "toc_title",
+    "chapter_label",
+    "category_path",
+    "organisation_text",
+    "prefecture",
+    "municipality",
+    "population_class",
+    "point",
+    "gap_before",
+    "overview",
+    "effects",
+]
 
 
 def _contains(text: str | None, expected: str | list[str]) -> list[str]:
@@ -105,7 +125,9 @@ def fixture_problems(case: Case, expected: dict) -> list[str]:
             problems.append(f"{name}: {getattr(case.source, name)} != {expected[name]}")
     for name in ("overview", "effects"):
         if f"{name}_contains" in expected:
-            problems += [f"{name} {p}" for p in _contains(getattr(case, name), expected[f"{name}_contains"])]
+            problems += [
+                f"{name} {p}" for p in _contains(getattr(case, name), expected[f"{name}_contains"])
+            ]
     if "interview_questions" in expected:
         actual = [answer.question for answer in case.interview]
         if actual != expected["interview_questions"]:
@@ -118,15 +140,22 @@ def fixture_problems(case: Case, expected: dict) -> list[str]:
         if kind in expected:
             problems += [f"{kind} {p}" for p in _cost_problems(getattr(case, kind), expected[kind])]
     if "schedule" in expected:
-        problems += [f"schedule {p}" for p in _schedule_problems(case.schedule, expected["schedule"])]
+        problems += [
+            f"schedule {p}" for p in _schedule_problems(case.schedule, expected["schedule"])
+        ]
     if "services" in expected:
-        problems += [f"services {p}" for p in _services_problems(case.services, expected["services"])]
+        problems += [
+            f"services {p}" for p in _services_problems(case.services, expected["services"])
+        ]
     if "departments" in expected:
         actual = [
             {"name": d.name, "phone": d.phone, "email": d.email, "undisclosed": d.undisclosed}
             for d in case.departments
         ]
-        wanted = [{k: d.get(k) for k in ("name", "phone", "email", "undisclosed")} for d in expected["departments"]]
+        wanted = [
+            {k: d.get(k) for k in ("name", "phone", "email", "undisclosed")}
+            for d in expected["departments"]
+        ]
         if actual != wanted:
             problems.append(f"departments {actual} != {wanted}")
     if "population" in expected:
@@ -134,7 +163,11 @@ def fixture_problems(case: Case, expected: dict) -> list[str]:
         actual = (
             None
             if population is None
-            else {"place": population.place, "persons": population.persons, "as_of": population.as_of}
+            else {
+                "place": population.place,
+                "persons": population.persons,
+                "as_of": population.as_of,
+            }
         )
         if actual != expected["population"]:
             problems.append(f"population {actual} != {expected['population']}")
@@ -143,9 +176,14 @@ def fixture_problems(case: Case, expected: dict) -> list[str]:
     if "awards" in expected and case.awards != expected["awards"]:
         problems.append(f"awards {case.awards!r} != {expected['awards']!r}")
     if "awards_contains" in expected:
-        problems += [f"awards {p}" for p in _contains("\n".join(case.awards), expected["awards_contains"])]
+        problems += [
+            f"awards {p}" for p in _contains("\n".join(case.awards), expected["awards_contains"])
+        ]
     if "cross_reference_contains" in expected:
-        problems += [f"cross_reference {p}" for p in _contains(case.cross_reference, expected["cross_reference_contains"])]
+        problems += [
+            f"cross_reference {p}"
+            for p in _contains(case.cross_reference, expected["cross_reference_contains"])
+        ]
     return problems
 
 

@@ -70,7 +70,10 @@ def test_cost_statuses_match_the_document(extract):
     count = lambda costs, status: sum(1 for c in costs if c.status == status)
     assert [count(initial, s) for s in ("amount", "none", "not-disclosed")] == [37, 19, 4]
     assert [count(running, s) for s in ("amount", "none", "not-disclosed", "not-calculable")] == [
-        42, 12, 5, 1
+        42,
+        12,
+        5,
+        1,
     ]
     assert sum(c.approximate for c in initial) == 7
     assert sum(c.approximate for c in running) == 9
@@ -120,7 +123,10 @@ def test_cost_values(printed, expected):
     [
         ("R5.2~4 仕様検討", ("R5.2~4", "2023-02", "2023-04", "仕様検討")),
         ("R4.10～R5.3\t入札", ("R4.10～R5.3", "2022-10", "2023-03", "入札")),
-        ("R5.11.17～R5.11.24 庁内調整", ("R5.11.17～R5.11.24", "2023-11-17", "2023-11-24", "庁内調整")),
+        (
+            "R5.11.17～R5.11.24 庁内調整",
+            ("R5.11.17～R5.11.24", "2023-11-17", "2023-11-24", "庁内調整"),
+        ),
         ("R元.8~9", ("R元.8~9", "2019-08", "2019-09", "")),
         ("H27~28\t検討", ("H27~28", "2015", "2016", "検討")),
         ("R3年度 研修", ("R3年度", "2021-04", "2022-03", "研修")),
@@ -135,7 +141,9 @@ def test_era_dates(printed, expected):
 
 def test_population_and_duration():
     assert fields.parse_population("【参考情報】 福島県人口：181.9万人（令和5年1月1日現在）") == (
-        "福島県", 1819000, "2023-01-01"
+        "福島県",
+        1819000,
+        "2023-01-01",
     )
     assert fields.duration_months("**4年9か月**") == 57
     assert fields.duration_months("(事業ごとに異なる)") is None

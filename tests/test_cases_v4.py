@@ -179,9 +179,12 @@ def test_answers_printed_before_their_questions(chapter1):
     awara = {a.question: a.answer for a in case(chapter1, 1, 6).interview}
     assert awara["近況や工夫している点を教えてください。"].startswith("令和６年度の取組としては")
     assert awara["今後の展望を教えてください。"].startswith("これまでは、地域活性化起業人")
-    assert "業務時間内での実施です" in awara[
-        "勉強会や打合せは、勤務時間外に実施していますか？その他、通常業務との兼ね合いなどどうしていますか？"
-    ]
+    assert (
+        "業務時間内での実施です"
+        in awara[
+            "勉強会や打合せは、勤務時間外に実施していますか？その他、通常業務との兼ね合いなどどうしていますか？"
+        ]
+    )
     funagata = {a.question: a.answer for a in case(chapter1, 1, 5).interview}
     assert funagata["今後の展望を教えてください。"].startswith("今後、町の新たな施策")
 
@@ -189,7 +192,9 @@ def test_answers_printed_before_their_questions(chapter1):
 def test_stacked_questions_share_the_text_that_follows(chapter1):
     kamisato = {a.question: a.answer for a in case(chapter1, 1, 7).interview}
     assert kamisato["取組の経緯・きっかけを教えてください。"].endswith("行いまし\nた。")
-    assert kamisato["取組にコストはかかりましたか。"].startswith("DX推進リーダーのデジタルリテラシー")
+    assert kamisato["取組にコストはかかりましたか。"].startswith(
+        "DX推進リーダーのデジタルリテラシー"
+    )
 
 
 def test_displaced_sub_headed_text_rejoins_its_answer(chapter1):
@@ -221,7 +226,11 @@ def test_urls_are_the_related_url_entries(chapter1):
 def test_every_case_has_its_population_and_point(chapter1):
     assert all(c.population is not None and c.point for c in chapter1.cases)
     fukushima = case(chapter1, 1, 4).population
-    assert (fukushima.place, fukushima.persons, fukushima.as_of) == ("福島県", 1740000, "2024-12-01")
+    assert (fukushima.place, fukushima.persons, fukushima.as_of) == (
+        "福島県",
+        1740000,
+        "2024-12-01",
+    )
 
 
 # -- anomalies -------------------------------------------------------------------------
@@ -267,14 +276,18 @@ def corrupted(tmp_path: Path, source: Path, after: str, garbage: str) -> tuple[P
 
 
 def test_garbage_in_the_cost_table_is_reported_with_its_line(tmp_path):
-    copy, line = corrupted(tmp_path, CHAPTER1, "イニシャルコスト ※税抜 68,515千円", "ゴミ行 XYZ 123")
+    copy, line = corrupted(
+        tmp_path, CHAPTER1, "イニシャルコスト ※税抜 68,515千円", "ゴミ行 XYZ 123"
+    )
     with pytest.raises(SourceFormatError) as error:
         extract_v4_chapter1(copy, MANIFEST[copy.name])
     assert error.value.line == line
 
 
 def test_a_case_title_out_of_sequence_is_rejected(tmp_path):
-    title = " ９ 外部人材の下に各担当課兼務職員を配置した「デジタル変革戦略室」を設置 【山形県酒田市】"
+    title = (
+        " ９ 外部人材の下に各担当課兼務職員を配置した「デジタル変革戦略室」を設置 【山形県酒田市】"
+    )
     copy, line = corrupted(tmp_path, CHAPTER1, "【参考情報】 熊本県人口", title)
     with pytest.raises(SourceFormatError) as error:
         extract_v4_chapter1(copy, MANIFEST[copy.name])
@@ -299,15 +312,41 @@ def test_a_missing_case_breaks_the_count(tmp_path):
 def test_per_field_counts(chapter1, titles):
     """What 002 prints for its 13 cases (note §2.3), and that 000 gives titles only."""
     fields = case_collection_summary(chapter1).fields
-    assert {name: fields[name] for name in (
-        "point", "overview", "effects", "interview", "initial_cost", "schedule", "services",
-        "participants", "departments", "several departments", "population", "urls", "awards",
-        "cross_reference", "population_class unknown",
-    )} == {
-        "point": 13, "overview": 13, "effects": 13, "interview": 12, "initial_cost": 3,
-        "schedule": 3, "services": 3, "participants": 2, "departments": 12,
-        "several departments": 1, "population": 13, "urls": 13, "awards": 2,
-        "cross_reference": 2, "population_class unknown": 1,
+    assert {
+        name: fields[name]
+        for name in (
+            "point",
+            "overview",
+            "effects",
+            "interview",
+            "initial_cost",
+            "schedule",
+            "services",
+            "participants",
+            "departments",
+            "several departments",
+            "population",
+            "urls",
+            "awards",
+            "cross_reference",
+            "population_class unknown",
+        )
+    } == {
+        "point": 13,
+        "overview": 13,
+        "effects": 13,
+        "interview": 12,
+        "initial_cost": 3,
+        "schedule": 3,
+        "services": 3,
+        "participants": 2,
+        "departments": 12,
+        "several departments": 1,
+        "population": 13,
+        "urls": 13,
+        "awards": 2,
+        "cross_reference": 2,
+        "population_class unknown": 1,
     }
     title_fields = case_collection_summary(titles).fields
     assert title_fields["title"] == 64 and title_fields["municipality"] == 52

@@ -41,7 +41,9 @@ def dcat_ap_shapes() -> Graph:
     a fixed upstream release shows up here.
     """
     shapes = Graph().parse(DCAT_AP / "dcat-ap-SHACL.ttl").parse(DCAT_AP / "ranges.ttl")
-    dangling = [(s, o) for s, o in shapes.subject_objects(SH.property) if (o, SH.path, None) not in shapes]
+    dangling = [
+        (s, o) for s, o in shapes.subject_objects(SH.property) if (o, SH.path, None) not in shapes
+    ]
     assert len(dangling) == 5
     for shape, reference in dangling:
         shapes.remove((shape, SH.property, reference))
@@ -68,8 +70,15 @@ def test_every_dump_has_a_distribution_with_its_size_and_checksum(folder, catalo
         checksum = catalogue.value(distribution, URIRef(SPDX + "checksum"))
         digest = str(catalogue.value(checksum, URIRef(SPDX + "checksumValue")))
         described[url.removeprefix("https://dxkg.example.org/download/")] = (size, digest)
-    dumps = ["dxkg.trig.gz", "dxkg.nq.gz", "dxkg.nt.gz", "dxkg.ttl", "dxkg.jsonld", "void.ttl",
-             "csv/case-studies.csv"]
+    dumps = [
+        "dxkg.trig.gz",
+        "dxkg.nq.gz",
+        "dxkg.nt.gz",
+        "dxkg.ttl",
+        "dxkg.jsonld",
+        "void.ttl",
+        "csv/case-studies.csv",
+    ]
     assert set(dumps) <= set(described)
     for name, (size, digest) in described.items():
         data = (folder / name).read_bytes()
@@ -92,7 +101,9 @@ def test_void_counts_equal_counts_from_the_graph(folder, void):
     def count(query):
         return int(next(iter(store.query(query, use_default_graph_as_union=True)))[0].value)
 
-    assert int(void.value(DATASET, VOID.triples)) == len(Graph().parse(folder / "dxkg.nt", format="nt"))
+    assert int(void.value(DATASET, VOID.triples)) == len(
+        Graph().parse(folder / "dxkg.nt", format="nt")
+    )
     # entities are the described things in void:uriSpace: not the ontology's terms
     space = str(void.value(DATASET, VOID.uriSpace))
     assert space == "https://dxkg.example.org/id/"
@@ -116,10 +127,19 @@ def test_void_counts_equal_counts_from_the_graph(folder, void):
 
 
 def test_void_data_dumps_are_the_rdf_dumps(void, catalogue):
-    dumps = {str(url).removeprefix("https://dxkg.example.org/download/")
-             for url in void.objects(DATASET, VOID.dataDump)}
-    assert dumps == {"dxkg.nq", "dxkg.nq.gz", "dxkg.trig.gz", "dxkg.nt", "dxkg.nt.gz", "dxkg.ttl",
-                     "dxkg.jsonld"}
+    dumps = {
+        str(url).removeprefix("https://dxkg.example.org/download/")
+        for url in void.objects(DATASET, VOID.dataDump)
+    }
+    assert dumps == {
+        "dxkg.nq",
+        "dxkg.nq.gz",
+        "dxkg.trig.gz",
+        "dxkg.nt",
+        "dxkg.nt.gz",
+        "dxkg.ttl",
+        "dxkg.jsonld",
+    }
     # the JSON-LD context holds no triple: no dump, and no distribution of the dataset
     urls = {str(url) for url in catalogue.objects(None, DCAT.downloadURL)}
     assert "https://dxkg.example.org/download/context.jsonld" not in urls

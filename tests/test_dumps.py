@@ -24,11 +24,15 @@ def test_dataset_dumps_hold_every_quad(dist):
     folder, report = dist
     total = report.triples["total"]
     trig = Dataset()
-    trig.parse(data=gzip.decompress((folder / "dxkg.trig.gz").read_bytes()).decode("utf-8"), format="trig")
+    trig.parse(
+        data=gzip.decompress((folder / "dxkg.trig.gz").read_bytes()).decode("utf-8"), format="trig"
+    )
     assert len(trig) == total
     named = {str(graph.identifier) for graph in trig.graphs() if len(graph)}
     assert len(named) == len(report.triples) - 1  # every named graph of the report
-    assert gzip.decompress((folder / "dxkg.nq.gz").read_bytes()) == (folder / "dxkg.nq").read_bytes()
+    assert (
+        gzip.decompress((folder / "dxkg.nq.gz").read_bytes()) == (folder / "dxkg.nq").read_bytes()
+    )
 
 
 def test_merged_dumps_agree(dist):

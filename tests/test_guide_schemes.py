@@ -26,8 +26,10 @@ def _printed(concept) -> tuple[str, str]:
 def test_concept_is_printed_on_its_line(concept):
     text, _ = _printed(concept)
     labels = [
-        label for prop in (SKOS.prefLabel, SKOS.altLabel)
-        for label in SCHEMES.objects(concept, prop) if label.language == "ja"
+        label
+        for prop in (SKOS.prefLabel, SKOS.altLabel)
+        for label in SCHEMES.objects(concept, prop)
+        if label.language == "ja"
     ]
     assert any(match_key(label) in text for label in labels), (concept, text)
     assert {label.language for label in SCHEMES.objects(concept, SKOS.prefLabel)} == {"ja", "en"}

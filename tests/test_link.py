@@ -40,38 +40,65 @@ def tally(values, prefix):
 def test_status_distribution_per_table(linked):
     status = "implementation-status-"
     assert tally((r.status for r in linked.initiatives), status) == {
-        "implemented": 211, "planned": 65, "piloting": 43, "pilot-planned": 32, "under-consideration": 6
+        "implemented": 211,
+        "planned": 65,
+        "piloting": 43,
+        "pilot-planned": 32,
+        "under-consideration": 6,
     }
     assert tally((r.status for r in linked.shared_systems), status) == {
-        "implemented": 117, "planned": 3, "piloting": 1, "under-consideration": 2
+        "implemented": 117,
+        "planned": 3,
+        "piloting": 1,
+        "under-consideration": 2,
     }
-    assert tally((r.status for r in linked.roles), status) == {"implemented": 35, "planned": 6, "piloting": 1}
+    assert tally((r.status for r in linked.roles), status) == {
+        "implemented": 35,
+        "planned": 6,
+        "piloting": 1,
+    }
     assert tally((r.status for r in linked.organizations), status) == {
-        "implemented": 67, "planned": 4, "pilot-planned": 1
+        "implemented": 67,
+        "planned": 4,
+        "pilot-planned": 1,
     }
 
 
 def test_the_two_shareability_lists_decode_by_label(linked):
     assert tally((r.shareability for r in linked.initiatives), "shareability-") == {
-        "in-shared-use": 2, "shareable": 47, "not-shareable": 253, "other": 55
+        "in-shared-use": 2,
+        "shareable": 47,
+        "not-shareable": 253,
+        "other": 55,
     }
-    assert tally((r.further_shareability for r in linked.shared_systems), "further-shareability-") == {
-        "further-shareable": 63, "not-further-shareable": 28, "other": 32
-    }
+    assert tally(
+        (r.further_shareability for r in linked.shared_systems), "further-shareability-"
+    ) == {"further-shareable": 63, "not-further-shareable": 28, "other": 32}
     # ③ means 「共同利用不可」 in table ① but 「その他」 in table ②.
     three_in_1 = {r.shareability for r in linked.initiatives if r.shareability_text.startswith("③")}
-    three_in_2 = {r.further_shareability for r in linked.shared_systems if r.further_shareability_text.startswith("③")}
+    three_in_2 = {
+        r.further_shareability
+        for r in linked.shared_systems
+        if r.further_shareability_text.startswith("③")
+    }
     assert three_in_1 == {CONCEPT + "shareability-not-shareable"}
     assert three_in_2 == {CONCEPT + "further-shareability-other"}
 
 
 def test_talent_codes(linked):
     assert tally((r.talent_category for r in linked.roles), "talent-category-") == {
-        "external-hire": 33, "staff-development": 7, "other": 2
+        "external-hire": 33,
+        "staff-development": 7,
+        "other": 2,
     }
-    assert tally((r.employment_type for r in linked.roles), "employment-type-") == {"full-time": 29, "part-time": 13}
+    assert tally((r.employment_type for r in linked.roles), "employment-type-") == {
+        "full-time": 29,
+        "part-time": 13,
+    }
     five = linked.roles[4]
-    assert five.talent_category.endswith("staff-development") and five.employment_type.endswith("part-time")
+    assert five.talent_category.endswith("staff-development") and five.employment_type.endswith(
+        "part-time"
+    )
 
 
 def test_status_variants_decode_the_same(linked):
@@ -131,8 +158,12 @@ def test_duplicate_linked_to_its_original(linked):
 def test_unknown_label_is_an_error_naming_the_line():
     codes = CodeLists.load(SCHEMES)
     span = SourceSpan(document="003.txt", first_line=12, last_line=12, text="")
-    with pytest.raises(LinkError, match=r"003.txt:12: 「⑥廃止」 is not a label of implementation-status"):
-        codes.decode("implementation-status", CodedValue(text="⑥廃止", number=6, label="廃止"), span)
+    with pytest.raises(
+        LinkError, match=r"003.txt:12: 「⑥廃止」 is not a label of implementation-status"
+    ):
+        codes.decode(
+            "implementation-status", CodedValue(text="⑥廃止", number=6, label="廃止"), span
+        )
 
 
 def test_number_disagreeing_with_label_is_flagged():

@@ -55,8 +55,10 @@ def fifth_edition(v4: str) -> str:
     lines = v4.split("\n")
     nishiaizu = lines[910:1016]  # case 8's lines (911–1016), the new case's model
     new_case = [
-        line.replace("８ 国のアドバイザー等を務める人材をCDOに据えデジタル戦略室がDX推進",
-                     "13 外部人材をCDOに迎えデジタル推進本部がDXを牽引")
+        line.replace(
+            "８ 国のアドバイザー等を務める人材をCDOに据えデジタル戦略室がDX推進",
+            "13 外部人材をCDOに迎えデジタル推進本部がDXを牽引",
+        )
         .replace("福島県西会津町", "北海道ニセコ町")
         .replace("西会津", "ニセコ")
         for line in nishiaizu

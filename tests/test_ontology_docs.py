@@ -37,7 +37,10 @@ def test_namespace_iri_negotiates(server, accept, media_type):
 
 
 def test_unsupported_type_is_406_and_explicit_urls_work(server):
-    assert requests.get(server + "/ontology", headers={"Accept": "image/png"}, timeout=30).status_code == 406
+    assert (
+        requests.get(server + "/ontology", headers={"Accept": "image/png"}, timeout=30).status_code
+        == 406
+    )
     turtle = requests.get(server + "/ontology.ttl", timeout=30)
     assert turtle.headers["Content-Type"].startswith("text/turtle")
     assert "dxkg:CaseStudy" in turtle.text or "ontology#CaseStudy" in turtle.text

@@ -36,7 +36,9 @@ def test_service_description_in_another_rdf_format(server):
 def test_void_at_its_well_known_location(server, release):
     paths, _ = release
     response = requests.get(server + "/.well-known/void")
-    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith(
+        "text/turtle"
+    )
     graph = Graph().parse(data=response.text, format="turtle")
     assert graph.value(URIRef("https://dxkg.example.org/dataset"), VOID.triples) is not None
     assert response.content == (paths.dist / "void.ttl").read_bytes()
@@ -47,11 +49,16 @@ def test_downloads_match_the_release(server, release, name):
     paths, _ = release
     response = requests.get(f"{server}/download/{name}")
     assert response.status_code == 200
-    assert hashlib.sha256(response.content).digest() == hashlib.sha256((paths.dist / name).read_bytes()).digest()
+    assert (
+        hashlib.sha256(response.content).digest()
+        == hashlib.sha256((paths.dist / name).read_bytes()).digest()
+    )
     assert response.headers.get("ETag")
 
 
-@pytest.mark.parametrize("name", ["../pyproject.toml", "..%2Fpyproject.toml", "ontology/../../README.md", "nope.ttl"])
+@pytest.mark.parametrize(
+    "name", ["../pyproject.toml", "..%2Fpyproject.toml", "ontology/../../README.md", "nope.ttl"]
+)
 def test_only_published_files_are_served(server, name):
     assert requests.get(f"{server}/download/{name}").status_code == 404
 

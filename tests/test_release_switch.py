@@ -123,7 +123,6 @@ def rebuilt(release, tmp_path_factory) -> Iterator[Rebuilt]:
         yield Rebuilt(dist, old, dist.resolve(), server, killed, leftovers)
 
 
-
 @pytest.mark.e2e
 def test_the_rebuild_published_a_different_release(rebuilt):
     assert rebuilt.new != rebuilt.old

@@ -16,7 +16,9 @@ PREFIXES = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
-VALID = PREFIXES + """
+VALID = (
+    PREFIXES
+    + """
 <source/doc> a dxkg:SourceDocument ; rdfs:label "文書"@ja ; dxkg:sha256 "%s" ;
     <http://purl.org/dc/terms/identifier> "doc.txt" ; <http://purl.org/dc/terms/issued> "2020-10"^^xsd:gYearMonth .
 <source/doc/L5> a dxkg:SourceExcerpt ; rdfs:label "doc 5行"@ja ; dxkg:sourceDocument <source/doc> ;
@@ -73,7 +75,9 @@ VALID = PREFIXES + """
     skos:prefLabel "AI"@ja, "Artificial intelligence"@en .
 <case/v2-3-1/population> a dxkg:PopulationFigure ; dxkg:persons 12000 ;
     dxkg:referenceDate "2023-01-01"^^xsd:date .
-""" % ("0" * 64)
+"""
+    % ("0" * 64)
+)
 
 
 @pytest.fixture(scope="module")
@@ -104,46 +108,102 @@ BREAKAGES = {
     "code pattern": ('"130001"', '"13001"', "two digits, 000"),
     "English label": ('"Tokyo Metropolis"@en', '"Tokyo"@ja', "English label"),
     "untagged label": ('rdfs:label "業務"@ja', 'rdfs:label "業務"', "language tag"),
-    "provenance": ("prov:wasDerivedFrom <source/doc/L5> ;\n    dxkg:reportedBy", "dxkg:reportedBy", "source excerpt"),
-    "status scheme": ("dxkg:implementationStatus <concept/implementation-status-implemented>",
-                      "dxkg:implementationStatus <concept/shareability-other>", ""),
-    "shareability list": ("dxkg:shareability <concept/shareability-other>",
-                          "dxkg:shareability <concept/further-shareability-other>", ""),
+    "provenance": (
+        "prov:wasDerivedFrom <source/doc/L5> ;\n    dxkg:reportedBy",
+        "dxkg:reportedBy",
+        "source excerpt",
+    ),
+    "status scheme": (
+        "dxkg:implementationStatus <concept/implementation-status-implemented>",
+        "dxkg:implementationStatus <concept/shareability-other>",
+        "",
+    ),
+    "shareability list": (
+        "dxkg:shareability <concept/shareability-other>",
+        "dxkg:shareability <concept/further-shareability-other>",
+        "",
+    ),
     "row number bound": ("dxkg:rowNumber 1 ;", "dxkg:rowNumber 0 ;", ""),
     # a derived type is another term to a store, which gives it back as xsd:integer
     "row number datatype": ("dxkg:rowNumber 1 ;", 'dxkg:rowNumber "1"^^xsd:positiveInteger ;', ""),
     "line datatype": ("dxkg:firstLine 5", 'dxkg:firstLine "5"^^xsd:int', ""),
-    "negative count": ("dxkg:statedCount 1 ; dxkg:foundCount 1 .", "dxkg:statedCount -1 ; dxkg:foundCount -1 .", ""),
+    "negative count": (
+        "dxkg:statedCount 1 ; dxkg:foundCount 1 .",
+        "dxkg:statedCount -1 ; dxkg:foundCount -1 .",
+        "",
+    ),
     "line order": ("dxkg:lastLine 5", "dxkg:lastLine 4", "first line"),
     "sha256": ('"%s"' % ("0" * 64), '"abc"', ""),
     "municipality class": ("dxkg:municipality <municipality/130001>", "dxkg:municipality <t1>", ""),
     "case prefecture": ("dxkg:prefecture <municipality/130001>", "dxkg:prefecture <t1>", ""),
     "case chapter": ("dxkg:chapterNumber 3", "dxkg:chapterNumber 4", ""),
     "case chapter zero": ("dxkg:chapterNumber 3", "dxkg:chapterNumber 0", ""),
-    "case population class": ("<concept/population-size-under-10k>", "<concept/cost-kind-initial>", ""),
+    "case population class": (
+        "<concept/population-size-under-10k>",
+        "<concept/cost-kind-initial>",
+        "",
+    ),
     "case edition": ('"第2.0版"@ja', '"2.0"@ja', ""),
     "cost amount without value": ("<https://schema.org/value> 26700000.0 ;", "", "exactly when"),
-    "cost value without amount": ("<concept/cost-status-amount>", "<concept/cost-status-not-disclosed>", "exactly when"),
+    "cost value without amount": (
+        "<concept/cost-status-amount>",
+        "<concept/cost-status-not-disclosed>",
+        "exactly when",
+    ),
     "negative cost": ("26700000.0", "-1.0", "exactly when"),
     "milestone date": ('"2020-08"^^xsd:gYearMonth', '"R2.8"', ""),
     "telephone": ('"0868-54-2985"', '"0868 54 2985"', "Japanese number"),
     "e-mail": ('"a@town.example.jp"', '"a-at-town"', "local@domain"),
     "population": ("dxkg:persons 12000", "dxkg:persons 0", ""),
-    "ward in prefecture": ('"131016" ;\n    skos:closeMatch', '"141003" ;\n    skos:closeMatch', "two digits of its prefecture"),
-    "ward check digit": ('"131016" ;\n    skos:closeMatch', '"131017" ;\n    skos:closeMatch', "check digit"),
-    "ward without prefecture": ("\n    dxkg:inPrefecture <municipality/130001> .", " .", "exactly one prefecture"),
+    "ward in prefecture": (
+        '"131016" ;\n    skos:closeMatch',
+        '"141003" ;\n    skos:closeMatch',
+        "two digits of its prefecture",
+    ),
+    "ward check digit": (
+        '"131016" ;\n    skos:closeMatch',
+        '"131017" ;\n    skos:closeMatch',
+        "check digit",
+    ),
+    "ward without prefecture": (
+        "\n    dxkg:inPrefecture <municipality/130001> .",
+        " .",
+        "exactly one prefecture",
+    ),
     "vendor label": ('"株式会社エックス"@ja', '"X Co."@en', "Japanese"),
     "interview answer": ('dxkg:answer "回答"@ja', 'dxkg:answer "answer"@en', ""),
     "related link": ('"https://www.example.jp/"^^xsd:anyURI', '"www.example.jp"^^xsd:anyURI', ""),
-    "related link with a space": ('"https://www.example.jp/"^^xsd:anyURI',
-                                  '"https://www.example.jp/a b.html"^^xsd:anyURI', "no spaces"),
-    "operation mode environment": ("dxkg:environment <concept/environment-cloud>", "dxkg:environment <concept/cost-kind-initial>", ""),
-    "technology English label": ('"Artificial intelligence"@en', '"人工知能"@ja', "English preferred"),
+    "related link with a space": (
+        '"https://www.example.jp/"^^xsd:anyURI',
+        '"https://www.example.jp/a b.html"^^xsd:anyURI',
+        "no spaces",
+    ),
+    "operation mode environment": (
+        "dxkg:environment <concept/environment-cloud>",
+        "dxkg:environment <concept/cost-kind-initial>",
+        "",
+    ),
+    "technology English label": (
+        '"Artificial intelligence"@en',
+        '"人工知能"@ja',
+        "English preferred",
+    ),
     "e-Stat area code": ("sac/C13101>", "sac/C13102>", "first five digits"),
-    "e-Stat link missing": (" ;\n    skos:closeMatch <http://data.e-stat.go.jp/lod/sac/C13101>", "", "e-Stat"),
-    "department of a government": ("<http://www.w3.org/ns/org#unitOf> <municipality/131016>",
-                                   "<http://www.w3.org/ns/org#unitOf> <vendor/x>", ""),
-    "tag without its technology": ("dxkg:usesTechnology <concept/technology-ai> ;", "", "usesTechnology"),
+    "e-Stat link missing": (
+        " ;\n    skos:closeMatch <http://data.e-stat.go.jp/lod/sac/C13101>",
+        "",
+        "e-Stat",
+    ),
+    "department of a government": (
+        "<http://www.w3.org/ns/org#unitOf> <municipality/131016>",
+        "<http://www.w3.org/ns/org#unitOf> <vendor/x>",
+        "",
+    ),
+    "tag without its technology": (
+        "dxkg:usesTechnology <concept/technology-ai> ;",
+        "",
+        "usesTechnology",
+    ),
     "tag field": ('dxkg:matchedField "title"', 'dxkg:matchedField "remark"', ""),
     "provider an organisation": ("dxkg:provider <vendor/x>", "dxkg:provider <t1>", ""),
     "typo of a vendor": ("dxkg:suspectedTypoOf <vendor/x>", "dxkg:suspectedTypoOf <t1>", ""),
@@ -170,11 +230,18 @@ def test_valid_sample_gives_the_report_nothing_to_tell(ontology):
 
 
 REPORT_CHECKS = {
-    "count differs": ("dxkg:statedCount 1 ; dxkg:foundCount 1 .\n<scheme/cats>",
-                      "dxkg:statedCount 1 ; dxkg:foundCount 2 .\n<scheme/cats>",
-                      "Warning", "another count than the rows found"),
-    "no issue date": (' ; <http://purl.org/dc/terms/issued> "2020-10"^^xsd:gYearMonth', "",
-                      "Warning", "no issue date"),
+    "count differs": (
+        "dxkg:statedCount 1 ; dxkg:foundCount 1 .\n<scheme/cats>",
+        "dxkg:statedCount 1 ; dxkg:foundCount 2 .\n<scheme/cats>",
+        "Warning",
+        "another count than the rows found",
+    ),
+    "no issue date": (
+        ' ; <http://purl.org/dc/terms/issued> "2020-10"^^xsd:gYearMonth',
+        "",
+        "Warning",
+        "no issue date",
+    ),
     "no remark": (' ; dxkg:remark "備考"@ja', "", "Info", "no remark"),
     "no e-mail": (' ; <https://schema.org/email> "a@town.example.jp"', "", "Info", "no e-mail"),
 }

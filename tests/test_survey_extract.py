@@ -15,39 +15,77 @@ def test_row_counts_per_table(survey):
     assert len(survey.shared_systems) == 123
     assert len(survey.digital_talent) == 42
     assert len(survey.organisations) == 72
-    assert {t.table: t.stated_total for t in survey.tables} == {"1": 357, "2": 123, "3-1": 42, "3-2": 72}
+    assert {t.table: t.stated_total for t in survey.tables} == {
+        "1": 357,
+        "2": 123,
+        "3-1": 42,
+        "3-2": 72,
+    }
 
 
 def test_rows_numbered_one_to_n(survey):
-    for rows in (survey.ai_rpa_uses, survey.shared_systems, survey.digital_talent, survey.organisations):
+    for rows in (
+        survey.ai_rpa_uses,
+        survey.shared_systems,
+        survey.digital_talent,
+        survey.organisations,
+    ):
         assert [r.row for r in rows] == list(range(1, len(rows) + 1))
 
 
 EXPECTED_CATEGORIES = {
     "1": [
-        ("総務分野", 1, 207, 207), ("会議録作成・テープおこし", 2, 23, 23), ("その他", 2, 184, 184),
-        ("環境分野", 1, 14, 14), ("保健・福祉分野", 1, 51, 51), ("商工労働分野", 1, 12, 12),
-        ("観光・スポーツ分野", 1, 2, 2), ("文化振興分野", 1, 1, 1), ("農林水産分野", 1, 5, 5),
-        ("土木建築分野", 1, 13, 13), ("教育分野", 1, 25, 25), ("その他分野", 1, 27, 27),
+        ("総務分野", 1, 207, 207),
+        ("会議録作成・テープおこし", 2, 23, 23),
+        ("その他", 2, 184, 184),
+        ("環境分野", 1, 14, 14),
+        ("保健・福祉分野", 1, 51, 51),
+        ("商工労働分野", 1, 12, 12),
+        ("観光・スポーツ分野", 1, 2, 2),
+        ("文化振興分野", 1, 1, 1),
+        ("農林水産分野", 1, 5, 5),
+        ("土木建築分野", 1, 13, 13),
+        ("教育分野", 1, 25, 25),
+        ("その他分野", 1, 27, 27),
     ],
     "2": [
-        ("総務分野", 1, 60, 60), ("電子申請・届出システム", 2, 24, 24), ("施設予約システム", 2, 17, 17),
-        ("電子入札・電子調達システム", 2, 10, 10), ("その他", 2, 9, 9), ("環境分野", 1, 3, 3),
-        ("保健・福祉分野", 1, 4, 4), ("文化振興分野", 1, 1, 1), ("農林水産分野", 1, 4, 4),
-        ("土木建築分野", 1, 3, 3), ("教育分野", 1, 7, 7), ("セキュリティ分野", 1, 12, 12),
+        ("総務分野", 1, 60, 60),
+        ("電子申請・届出システム", 2, 24, 24),
+        ("施設予約システム", 2, 17, 17),
+        ("電子入札・電子調達システム", 2, 10, 10),
+        ("その他", 2, 9, 9),
+        ("環境分野", 1, 3, 3),
+        ("保健・福祉分野", 1, 4, 4),
+        ("文化振興分野", 1, 1, 1),
+        ("農林水産分野", 1, 4, 4),
+        ("土木建築分野", 1, 3, 3),
+        ("教育分野", 1, 7, 7),
+        ("セキュリティ分野", 1, 12, 12),
         ("その他分野", 1, 29, 29),
     ],
     "3-1": [
-        ("総務分野", 1, 25, 26), ("産業振興分野", 1, 1, 1), ("保健・福祉分野", 1, 1, 1),
-        ("商工労働分野", 1, 1, 1), ("教育分野", 1, 1, 1), ("その他分野", 1, 12, 12),
+        ("総務分野", 1, 25, 26),
+        ("産業振興分野", 1, 1, 1),
+        ("保健・福祉分野", 1, 1, 1),
+        ("商工労働分野", 1, 1, 1),
+        ("教育分野", 1, 1, 1),
+        ("その他分野", 1, 12, 12),
     ],
-    "3-2": [("組織（部・課・室等）", 1, 28, 28), ("庁内横断的な体制", 1, 27, 27), ("民間も含んだ協議会等", 1, 17, 17)],
+    "3-2": [
+        ("組織（部・課・室等）", 1, 28, 28),
+        ("庁内横断的な体制", 1, 27, 27),
+        ("民間も含んだ協議会等", 1, 17, 17),
+    ],
 }
 
 
 @pytest.mark.parametrize("table", EXPECTED_CATEGORIES)
 def test_categories_with_stated_and_found_counts(survey, table):
-    found = [(c.label, c.level, c.stated_count, c.found_count) for c in survey.categories if c.table == table]
+    found = [
+        (c.label, c.level, c.stated_count, c.found_count)
+        for c in survey.categories
+        if c.table == table
+    ]
     assert found == EXPECTED_CATEGORIES[table]
 
 
@@ -169,7 +207,9 @@ def write_variant(tmp_path: Path, transform) -> Path:
 
 def test_truncated_document_fails_naming_the_line(tmp_path):
     path = write_variant(tmp_path, lambda t: "\n".join(t.split("\n")[:700]).encode())
-    with pytest.raises(SourceFormatError, match=r"003_e1df6aa27dfcbdad.txt:700: tables \['3-2'\] not found"):
+    with pytest.raises(
+        SourceFormatError, match=r"003_e1df6aa27dfcbdad.txt:700: tables \['3-2'\] not found"
+    ):
         extract_survey(path)
 
 
@@ -180,7 +220,9 @@ def test_changed_layout_fails_naming_the_line(tmp_path):
         return "\n".join(lines).encode()
 
     path = write_variant(tmp_path, add_cell)
-    with pytest.raises(SourceFormatError, match=r":657: data row with 8 cells where 7 were expected"):
+    with pytest.raises(
+        SourceFormatError, match=r":657: data row with 8 cells where 7 were expected"
+    ):
         extract_survey(path)
 
 

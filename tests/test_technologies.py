@@ -37,15 +37,38 @@ def test_no_surface_form_names_two_technologies(by_label):
 @pytest.mark.parametrize(
     ("printed", "technology"),
     [
-        ("A I", "ai"), ("ＡＩ", "ai"), ("AI・OCR", "ai-ocr"), ("AI-OCR", "ai-ocr"), ("生成AI", "generative-ai"),
-        ("ChatGPT", "generative-ai"), ("WinActor", "rpa"), ("UiPath", "rpa"), ("UAV", "drone"),
-        ("ローコード・ノーコードツール", "low-code"), ("kintone", "low-code"), ("電子決裁", "electronic-approval"),
-        ("LINE公式アカウント", "line"), ("ArcGIS", "gis"), ("メタバース", "metaverse"), ("Web会議", "web-conferencing"),
-        ("LINE WORKS", "business-chat"), ("在宅勤務", "telework"), ("BI ツール", "dashboard"),
-        ("マイナンバーカード", "my-number-card"), ("電子マネー", "cashless-payment"), ("タブレット端末", "tablet"),
-        ("R P A", "rpa"), ("デスクトップ型RPA", "rpa"), ("A I - O C R", "ai-ocr"), ("テープ起こし", "speech-recognition"),
-        ("自動翻訳", "machine-translation"), ("AIカメラ", "ai-camera"), ("エクセルのマクロ", "spreadsheet-macro"),
-        ("Lアラート", "disaster-information"), ("QRコード", "qr-code"), ("AIオンデマンドバス", "maas"),
+        ("A I", "ai"),
+        ("ＡＩ", "ai"),
+        ("AI・OCR", "ai-ocr"),
+        ("AI-OCR", "ai-ocr"),
+        ("生成AI", "generative-ai"),
+        ("ChatGPT", "generative-ai"),
+        ("WinActor", "rpa"),
+        ("UiPath", "rpa"),
+        ("UAV", "drone"),
+        ("ローコード・ノーコードツール", "low-code"),
+        ("kintone", "low-code"),
+        ("電子決裁", "electronic-approval"),
+        ("LINE公式アカウント", "line"),
+        ("ArcGIS", "gis"),
+        ("メタバース", "metaverse"),
+        ("Web会議", "web-conferencing"),
+        ("LINE WORKS", "business-chat"),
+        ("在宅勤務", "telework"),
+        ("BI ツール", "dashboard"),
+        ("マイナンバーカード", "my-number-card"),
+        ("電子マネー", "cashless-payment"),
+        ("タブレット端末", "tablet"),
+        ("R P A", "rpa"),
+        ("デスクトップ型RPA", "rpa"),
+        ("A I - O C R", "ai-ocr"),
+        ("テープ起こし", "speech-recognition"),
+        ("自動翻訳", "machine-translation"),
+        ("AIカメラ", "ai-camera"),
+        ("エクセルのマクロ", "spreadsheet-macro"),
+        ("Lアラート", "disaster-information"),
+        ("QRコード", "qr-code"),
+        ("AIオンデマンドバス", "maas"),
     ],
 )
 def test_surface_forms_of_the_notes_resolve(by_label, printed, technology):
@@ -54,7 +77,9 @@ def test_surface_forms_of_the_notes_resolve(by_label, printed, technology):
 
 def test_hierarchy(scheme):
     broader = {
-        str(c).removeprefix(CONCEPT): {str(b).removeprefix(CONCEPT) for b in scheme.objects(c, SKOS.broader)}
+        str(c).removeprefix(CONCEPT): {
+            str(b).removeprefix(CONCEPT) for b in scheme.objects(c, SKOS.broader)
+        }
         for c in scheme.subjects(SKOS.inScheme, None)
     }
     assert broader["ai-ocr"] == {"ai", "ocr"}

@@ -21,7 +21,9 @@ def test_spaced_capitals_detected():
 
 
 def test_match_key_unifies_width_spacing_and_parentheses():
-    assert match_key("①導入（実施）済") == match_key("①導入(実施) 済") == "1導入(実施)済"  # NFKC turns ① into 1
+    assert (
+        match_key("①導入（実施）済") == match_key("①導入(実施) 済") == "1導入(実施)済"
+    )  # NFKC turns ① into 1
     assert match_key("ＡＩ－ＯＣＲ") == match_key("A I - O C R") == "AI-OCR"
 
 

@@ -67,9 +67,7 @@ def _japanese_labels(graph: Graph, concept: URIRef) -> list[str]:
     )
 
 
-def _check_line(
-    scheme: Path, path: Path, lines: list[str], number: int, labels: list[str]
-) -> None:
+def _check_line(scheme: Path, path: Path, lines: list[str], number: int, labels: list[str]) -> None:
     label = labels[0] if labels else "?"
     if number > len(lines):
         raise SourceFormatError(

@@ -272,12 +272,16 @@ class SurveyExtractor:
         common = {"table": state.table, "row": row_number, "category": state.current.ordinal}
         return builders[state.table](number, cells, common, source)
 
-    def _ai_rpa_use(self, number: int, cells: list[str], common: dict, source: SourceSpan) -> AiRpaUse:
+    def _ai_rpa_use(
+        self, number: int, cells: list[str], common: dict, source: SourceSpan
+    ) -> AiRpaUse:
         if len(cells) == 5 and _number_in_own_cell(source.text):
             # Rows 141–154: the shareability code and the note share one cell.
             name, method, status, code_and_note, prefecture = cells
             code, _, note = code_and_note.partition(" ")
-            self._flag(number, "code-and-note-merged", f"split {code_and_note[:20]!r} at the first space")
+            self._flag(
+                number, "code-and-note-merged", f"split {code_and_note[:20]!r} at the first space"
+            )
         else:
             name, method, status, code, note, prefecture = self._cells(number, cells, 6)
         return AiRpaUse(
@@ -366,7 +370,9 @@ class SurveyExtractor:
     def _coded(self, number: int, cell: str) -> CodedValue:
         code, label = split_circled_number(cell)
         if code is None:
-            raise SourceFormatError(self.path, number, f"coded cell without a circled number: {cell!r}")
+            raise SourceFormatError(
+                self.path, number, f"coded cell without a circled number: {cell!r}"
+            )
         return CodedValue(text=cell, number=code, label=match_key(label))
 
     def _prefecture(self, number: int, cell: str) -> str:
@@ -378,7 +384,9 @@ class SurveyExtractor:
     # -- anomalies -------------------------------------------------------------
 
     def _flag(self, number: int, kind: str, detail: str) -> None:
-        self.anomalies.append(Anomaly(kind=kind, document=self.document, line=number, detail=detail))
+        self.anomalies.append(
+            Anomaly(kind=kind, document=self.document, line=number, detail=detail)
+        )
 
     def _flag_cell_anomalies(self, number: int, cells: list[str]) -> None:
         if any(has_spaced_capitals(cell) for cell in cells):
@@ -399,7 +407,9 @@ class SurveyExtractor:
             if not state.rows:
                 raise SourceFormatError(self.path, state.line, f"table {state.table} has no rows")
             if state.table not in self.stated_totals:
-                raise SourceFormatError(self.path, state.line, f"table {state.table} not in the contents")
+                raise SourceFormatError(
+                    self.path, state.line, f"table {state.table} not in the contents"
+                )
         self._check_counts()
 
     def _check_counts(self) -> None:

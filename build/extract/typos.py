@@ -48,13 +48,19 @@ def scan_document(document: str, lines: list[str], curated: list[SuspectedTypo])
 
         for typo in listed:
             if typo.printed in line:
-                found("suspected-typo", f"「{typo.printed}」 probably 「{typo.intended}」: {typo.reason}")
+                found(
+                    "suspected-typo",
+                    f"「{typo.printed}」 probably 「{typo.intended}」: {typo.reason}",
+                )
         for match in _FOREIGN_SCRIPT.finditer(line):
             text = match.group(0)
             found("foreign-script", f"「{text}」 (U+{ord(text[0]):04X}…) inside Japanese text")
         for match in _KANGXI_RADICAL.finditer(line):
             radical = match.group(0)
-            found("kangxi-radical", f"KangXi radical 「{radical}」 U+{ord(radical):04X} used as a kanji")
+            found(
+                "kangxi-radical",
+                f"KangXi radical 「{radical}」 U+{ord(radical):04X} used as a kanji",
+            )
     return anomalies
 
 

@@ -44,12 +44,6 @@ class LinkError(Exception):
     """A value could not be linked; the message names the document and line."""
 
 
-
-
-
-
-
-
 class GovernmentRegistry:
     """Resolves names against the code table and records what was referred to."""
 

@@ -22,10 +22,6 @@ _CLASSES = {
 }
 
 
-
-
-
-
 class OrganisationDirectory:
     """Which node a provider or participant string of a case refers to."""
 

@@ -13,6 +13,7 @@ from dxkg.pipeline.records import Anomaly, Record
 
 MatchRule = Literal["same-title", "similar-title", "only-case-of-organisation"]
 
+
 class ExcerptNode(Record):
     """A source excerpt node: the line span a fact came from, with its text."""
 

@@ -50,16 +50,6 @@ class ReferenceFiles:
     technology_gold: Path
 
 
-
-
-
-
-
-
-
-
-
-
 def link_corpus(
     survey: SurveyExtract,
     case_extracts: list[CaseCollectionExtract],

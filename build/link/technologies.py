@@ -135,8 +135,6 @@ def _touches_latin(key: str, start: int, end: int) -> bool:
     return bool(before or after)
 
 
-
-
 def evaluate_tags(tags: dict[str, set[str]], gold_path: Path) -> TaggingEvaluation:
     """Compare the notations tagged per record (relative IRI → notations) with the sample.
 

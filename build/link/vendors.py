@@ -116,8 +116,6 @@ class SimilarPair(Record):
     labels: tuple[str, str]
 
 
-
-
 class VendorIndex(Record):
     """Every organisation of the case collections, and what was left out."""
 
@@ -329,9 +327,7 @@ def _branch(name: str) -> str | None:
 
 # -- keys --------------------------------------------------------------------
 
-_NFKC_FORMS = sorted(
-    {nfkc(form) for form in _JAPANESE_FORMS}, key=len, reverse=True
-)
+_NFKC_FORMS = sorted({nfkc(form) for form in _JAPANESE_FORMS}, key=len, reverse=True)
 _NFKC_FORM = re.compile("|".join(re.escape(form) for form in _NFKC_FORMS))
 _FOLDED = re.compile(r"[\s・·]+")
 _SCRIPT_GAP = re.compile(

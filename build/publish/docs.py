@@ -40,7 +40,9 @@ def write_ontology_docs(ontology: Graph, out_dir: Path, base_iri: str) -> Path:
     folder = out_dir / ONTOLOGY_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     lines = ontology.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    rebased = Graph().parse(data="\n".join(sorted(rebase(line, base_iri) for line in lines)), format="nt")
+    rebased = Graph().parse(
+        data="\n".join(sorted(rebase(line, base_iri) for line in lines)), format="nt"
+    )
     for prefix, namespace in ontology.namespaces():
         rebased.bind(prefix, str(namespace).replace(DEFAULT_BASE_IRI, base_iri), replace=True)
     turtle = out_dir / ONTOLOGY_TURTLE

@@ -52,7 +52,9 @@ def rebase(line: str, base_iri: str) -> str:
 
 def rebase_iri(iri: str, base_iri: str) -> str:
     """An IRI minted under the default base, moved to ``base_iri``."""
-    return base_iri + iri.removeprefix(DEFAULT_BASE_IRI) if iri.startswith(DEFAULT_BASE_IRI) else iri
+    return (
+        base_iri + iri.removeprefix(DEFAULT_BASE_IRI) if iri.startswith(DEFAULT_BASE_IRI) else iri
+    )
 
 
 def _rebased(node, base_iri: str):
@@ -119,9 +121,7 @@ def _trig(quads: list[Quad], base_iri: str) -> bytes:
 def _turtle(triples: list[Triple], base_iri: str) -> bytes:
     """The merged graph as Turtle by pyoxigraph, subjects in N-Triples order, under the
     prefixes in a fixed order."""
-    prefixes = {
-        p: ns for p, ns in _prefixes(base_iri).items() if p not in TURTLE_UNABBREVIATED
-    }
+    prefixes = {p: ns for p, ns in _prefixes(base_iri).items() if p not in TURTLE_UNABBREVIATED}
     body = serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
     statements = body
     while statements.startswith("@prefix "):  # pyoxigraph's own header, in its order
@@ -213,4 +213,3 @@ def write_checksums(out_dir: Path) -> None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         lines.append(f"{digest}  {path.relative_to(out_dir).as_posix()}")
     (out_dir / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
-

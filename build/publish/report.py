@@ -209,7 +209,13 @@ def to_markdown(report: BuildReport) -> str:
     out = ["# dxkg build report", "", "## Survey tables (stated vs found)", ""]
     out += ["| table | heading | stated | found |", "|---|---|---|---|"]
     out += [f"| {t.table} | {t.heading} | {t.stated} | {t.found} |" for t in report.survey.tables]
-    out += ["", "## Categories", "", "| table | category | stated | found | |", "|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Categories",
+        "",
+        "| table | category | stated | found | |",
+        "|---|---|---|---|---|",
+    ]
     for c in report.survey.categories:
         indent = "└ " if c.level == 2 else ""
         flag = "⚠ mismatch" if c.stated != c.found else ""
@@ -293,7 +299,11 @@ def linking_markdown(linking: LinkingSummary) -> list[str]:
         f"- Joint shared systems: {len(linking.joint_systems)}",
     ]
     if governments.unresolved_names:
-        out += ["", "| unresolved name | context | reason | document | line |", "|---|---|---|---|---|"]
+        out += [
+            "",
+            "| unresolved name | context | reason | document | line |",
+            "|---|---|---|---|---|",
+        ]
         out += [
             f"| {n.name} | {n.context or ''} | {n.reason} | {n.document} | {n.line} |"
             for n in governments.unresolved_names

@@ -92,4 +92,6 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationRep
         )
         for result in results.subjects(RDF.type, SH.ValidationResult)
     ]
-    return ValidationReport(sorted(findings, key=lambda f: (f.severity, f.focus, f.path, f.message)))
+    return ValidationReport(
+        sorted(findings, key=lambda f: (f.severity, f.focus, f.path, f.message))
+    )

@@ -16,6 +16,7 @@ from dxkg.web.views import resources
 
 blueprint = Blueprint("ontology", __name__)
 
+
 @blueprint.get("/ontology")
 def ontology() -> Response:
     """Negotiate between the HTML documentation and the RDF serialisations."""

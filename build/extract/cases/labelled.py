@@ -48,8 +48,10 @@ def _cells(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     ]
     joined: list[tuple[int, str]] = []
     for number, text in cells:
-        if joined and joined[-1][1] in _SPLIT_LABEL_HEADS and text.startswith(
-            _SPLIT_LABEL_HEADS[joined[-1][1]]
+        if (
+            joined
+            and joined[-1][1] in _SPLIT_LABEL_HEADS
+            and text.startswith(_SPLIT_LABEL_HEADS[joined[-1][1]])
         ):
             joined[-1] = (joined[-1][0], joined[-1][1] + text)
         else:
@@ -90,7 +92,9 @@ def parse_service_block(path: Path, lines: list[tuple[int, str]]) -> ServiceBloc
         return None
     fields = read_labelled(lines, SERVICE_LABELS)
     if "providers" not in fields:
-        raise SourceFormatError(path, lines[0][0], "サービス提供事業者等 without サービス提供事業者")
+        raise SourceFormatError(
+            path, lines[0][0], "サービス提供事業者等 without サービス提供事業者"
+        )
 
     def raw(name: str) -> str | None:
         return "\n".join(fields[name][1]) if name in fields else None
@@ -194,4 +198,3 @@ def _inline_department(match: re.Match, number: int, name: str | None = None) ->
         undisclosed=False,
         line=number,
     )
-

@@ -29,11 +29,19 @@ def parse_schedule_block(path: Path, lines: list[tuple[int, str]]) -> Schedule |
     if label_index is None:
         raise SourceFormatError(path, lines[0][0], f"スケジュール without {_DURATION_LABEL}")
     label_line, label_text = lines[label_index]
-    raw = clean_line(label_text.split(_DURATION_LABEL, 1)[-1]) if _DURATION_LABEL in label_text else ""
+    raw = (
+        clean_line(label_text.split(_DURATION_LABEL, 1)[-1])
+        if _DURATION_LABEL in label_text
+        else ""
+    )
     rest = lines[label_index + 1 :]
     if not raw and rest:
         raw, rest = clean_line(rest[0][1]), rest[1:]
-    steps = [(n, line) for n, line in rest if not _STEPS_LABEL.match(clean_line(line)) or _inline_steps(line)]
+    steps = [
+        (n, line)
+        for n, line in rest
+        if not _STEPS_LABEL.match(clean_line(line)) or _inline_steps(line)
+    ]
     steps = [(n, _STEPS_LABEL.sub("", clean_line(line))) for n, line in steps]
     steps = [(n, line) for n, line in steps if line]
     return Schedule(

@@ -98,4 +98,3 @@ def parse_toc(path: Path, lines: list[str], first: int, last: int, chapter: str)
     if not entries:
         raise SourceFormatError(path, first, f"no table-of-contents rows in lines {first}–{last}")
     return entries
-

@@ -121,10 +121,14 @@ def find_chapters(path: Path, lines: list[str]) -> list[Chapter]:
     tocs = [n for n, line in enumerate(lines, 1) if _TOC_HEADING.match(line.strip())]
     structures = [n for n, line in enumerate(lines, 1) if _STRUCTURE_HEADING.match(line.strip())]
     if not (len(covers) == len(structures) == 3) or len(tocs) < 3:
-        raise SourceFormatError(path, 1, "expected three chapters, each with a cover, 目次 and 構成")
+        raise SourceFormatError(
+            path, 1, "expected three chapters, each with a cover, 目次 and 構成"
+        )
     chapters = []
     for index, (cover_line, match) in enumerate(covers):
-        end = _cover_start(lines, covers[index + 1][0]) - 1 if index + 1 < len(covers) else len(lines)
+        end = (
+            _cover_start(lines, covers[index + 1][0]) - 1 if index + 1 < len(covers) else len(lines)
+        )
         structure = structures[index]
         chapters.append(
             Chapter(
@@ -236,7 +240,9 @@ class CaseParser:
             raise SourceFormatError(self.path, self.first, str(error)) from error
         sections = self.sections(title_numbers)
         if unplaced := sections.get("unplaced"):
-            raise SourceFormatError(self.path, unplaced[0][0], "text after the closing fields of a case")
+            raise SourceFormatError(
+                self.path, unplaced[0][0], "text after the closing fields of a case"
+            )
         self.check_layout(sections)
         point, unlabelled_effects = self.point_and_unlabelled_effects(sections.get("lead"))
         costs = parse_cost_block(self.path, sections.get("cost"))

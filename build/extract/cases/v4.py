@@ -116,9 +116,23 @@ _PAGE_END_KINDS = frozenset({"header", "label", "label-tail"})
 # Lines that are fields of their own wherever they stand on a page.
 _FIELD_KINDS = frozenset(
     {
-        "title", "header", "label", "label-tail", "page-number", "population", "url-head",
-        "url", "bare-url", "url-tail", "department", "department-run", "department-tail",
-        "footer", "award", "cross-reference", "boilerplate",
+        "title",
+        "header",
+        "label",
+        "label-tail",
+        "page-number",
+        "population",
+        "url-head",
+        "url",
+        "bare-url",
+        "url-tail",
+        "department",
+        "department-run",
+        "department-tail",
+        "footer",
+        "award",
+        "cross-reference",
+        "boilerplate",
     }
 )
 
@@ -175,6 +189,7 @@ def _mark_department_tails(lines: list[_Line]) -> list[_Line]:
 
 
 # -- organisation names ---------------------------------------------------------
+
 
 def _organisation(path: Path, line: int, text: str) -> tuple[str, str | None]:
     try:
@@ -240,7 +255,9 @@ def _legend_end(path: Path, lines: list[str]) -> int:
             return index
         if _TITLE.match(line.strip()):
             break
-    raise SourceFormatError(path, 1, "no legend page ending in 「…参考事例集の構成」 before the cases")
+    raise SourceFormatError(
+        path, 1, "no legend page ending in 「…参考事例集の構成」 before the cases"
+    )
 
 
 @dataclass
@@ -689,7 +706,9 @@ _COST_LINE = re.compile(
 _COST_DETAIL = re.compile(
     r"^[（(](?P<name>内訳|備考)[）)]\s*(?P<initial>.*?)\s*[（(](?P=name)[）)]\s*(?P<running>.*)$"
 )
-_DURATION = re.compile(r"^検討開始から導入までの期間\s*(?P<value>.*?)(?:\s+(?P<glued>サービス|その他))?$")
+_DURATION = re.compile(
+    r"^検討開始から導入までの期間\s*(?P<value>.*?)(?:\s+(?P<glued>サービス|その他))?$"
+)
 _INLINE_VALUE = re.compile(r"^(?P<label>サービス名|運用形態)\s+(?P<value>.+)$")
 # Two-line labels: head line → (tail line, field).
 _SPLIT_LABELS = {"サービス": ("提供事業者", "providers"), "その他": ("参画主体", "participants")}
