@@ -36,11 +36,18 @@ from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.extract.sourcetext import read_source_lines
 from dxkg.pipeline.extract.typos import load_suspected_typos, scan_document
 from dxkg.pipeline.link.government_codes import MUNICIPALITIES_FILE
+from dxkg.pipeline.link.groups import check_group_citations, cited_documents, load_vendor_groups
 from dxkg.pipeline.link.records import LinkedCases, LinkedEntities, LinkedSurvey
 from dxkg.pipeline.link.stage import ReferenceFiles, link_corpus
 from dxkg.pipeline.map import case_nodes, link_nodes, load_context, map_records, survey_nodes
 from dxkg.pipeline.publish import releases, report
-from dxkg.pipeline.publish.catalogue import licence_summary, load_settings, write_metadata
+from dxkg.pipeline.publish.catalogue import (
+    AS_DECLARED,
+    Overrides,
+    licence_summary,
+    load_settings,
+    write_metadata,
+)
 from dxkg.pipeline.publish.docs import write_ontology_docs
 from dxkg.pipeline.publish.dumps import write_checksums, write_dumps
 from dxkg.pipeline.publish.examples import write_example_queries
@@ -71,6 +78,7 @@ CASES_CONTEXT = "cases.context.jsonld"
 LINKS_CONTEXT = "links.context.jsonld"
 PREFECTURES_FILE = "reference/prefectures.csv"
 VENDOR_ALIASES_FILE = "reference/vendor-aliases.csv"
+VENDOR_GROUPS_FILE = "reference/vendor-groups.csv"
 TECHNOLOGY_GOLD_FILE = "reference/technology-gold.csv"
 TECHNOLOGIES_FILE = "schemes/technologies.ttl"
 CATALOGUE_FILE = "catalogue.toml"
@@ -155,6 +163,7 @@ def reference_files(paths: Paths) -> ReferenceFiles:
         municipalities=paths.mappings / MUNICIPALITIES_FILE,
         prefectures=paths.mappings / PREFECTURES_FILE,
         vendor_aliases=paths.mappings / VENDOR_ALIASES_FILE,
+        vendor_groups=paths.mappings / VENDOR_GROUPS_FILE,
         technologies=paths.ontology / TECHNOLOGIES_FILE,
         technology_gold=paths.mappings / TECHNOLOGY_GOLD_FILE,
     )
@@ -247,11 +256,14 @@ def check_store_forms(graphs: dict[str, Graph]) -> None:
 def check_corpus(paths: Paths) -> dict[str, SourceDocument]:
     """The manifest's documents, once every one is present and unmodified, every ``.txt``
     and every document a curated file names (the schemes' ``dct:source``, the
-    suspected-typo table) is declared, and each is read by a known profile; else CorpusError."""
+    suspected-typo table, the vendor groups' sources) is declared, and each is read by a
+    known profile; else CorpusError."""
     documents = verify_corpus(paths.sources)
     table = paths.mappings / SUSPECTED_TYPOS_FILE
+    groups = paths.mappings / VENDOR_GROUPS_FILE
     named = {
         **{typo.document: table for typo in load_suspected_typos(table)},
+        **dict.fromkeys(cited_documents(load_vendor_groups(groups)), groups),
         **named_documents(paths.ontology / name for name in SCHEME_FILES),
     }
     require_declared(paths.sources, documents, named)
@@ -259,10 +271,16 @@ def check_corpus(paths: Paths) -> dict[str, SourceDocument]:
     return documents
 
 
-def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE_IRI) -> Build:
+def run_build(
+    paths: Paths,
+    echo: Reporter = print,
+    base_iri: str = DEFAULT_BASE_IRI,
+    overrides: Overrides = AS_DECLARED,
+) -> Build:
     """Build the release into ``paths.dist``, the stages' records in ``paths.work``
     (emptied first; a temporary folder if None, see :mod:`dxkg.pipeline.workdir`); return
-    the build: its published report and the stages' timings.
+    the build: its published report and the stages' timings. ``overrides`` name the
+    catalogue's publisher and contact in place of ``mappings/catalogue.toml``'s.
 
     Raises CorpusError, SourceFormatError, LinkError, WorkFolderError or BuildError; in
     every case the previous ``dist/`` is left as it was.
@@ -280,7 +298,9 @@ def run_build(paths: Paths, echo: Reporter = print, base_iri: str = DEFAULT_BASE
             )
             # the hand-read schemes cite documents no extractor reads: check those lines too
             check_cited_lines([paths.ontology / name for name in SCHEME_FILES], paths.sources)
-        return build_from_extracts(extracted, documents, paths, work, timer, base_iri)
+            groups = load_vendor_groups(paths.mappings / VENDOR_GROUPS_FILE)
+            check_group_citations(groups, paths.sources)
+        return build_from_extracts(extracted, documents, paths, work, timer, base_iri, overrides)
 
 
 def build_from_extracts(
@@ -290,6 +310,7 @@ def build_from_extracts(
     work: Path,
     timer: StageTimer,
     base_iri: str = DEFAULT_BASE_IRI,
+    overrides: Overrides = AS_DECLARED,
 ) -> Build:
     """The stages after extraction, from the records in ``extracted``, theirs written into
     ``work``; see :func:`run_build`.
@@ -308,7 +329,16 @@ def build_from_extracts(
         checks = check_stage(graphs, paths)
     with timer.stage("publish"), releases.staging_folder(paths.dist) as staging:
         build_report = write_release(
-            staging, graphs, extracted, linked, documents, validation, checks, paths, base_iri
+            staging,
+            graphs,
+            extracted,
+            linked,
+            documents,
+            validation,
+            checks,
+            paths,
+            base_iri,
+            overrides,
         )
         try:
             releases.publish(staging, paths.dist)
@@ -328,6 +358,7 @@ def write_release(
     checks: ValidationReport,
     paths: Paths,
     base_iri: str,
+    overrides: Overrides = AS_DECLARED,
 ) -> BuildReport:
     """Write every file of the release into ``out`` (dumps, CSV, search index, networks,
     catalogue, documentation and example queries, build report, checksums); return the
@@ -337,9 +368,9 @@ def write_release(
     triples = write_dumps(graphs, out, base_iri)
     release = Store()  # the release as published: CSV, search, networks and VoID read it
     release.bulk_load(path=str(out / NQUADS), format=RdfFormat.N_QUADS)
-    csv_rows = write_csv_exports(release, out, base_iri)
+    settings = overrides.applied(load_settings(paths.mappings / CATALOGUE_FILE))
+    csv_rows = write_csv_exports(release, out, base_iri, licence_summary(settings))
     write_search_index(release, out, base_iri)
-    settings = load_settings(paths.mappings / CATALOGUE_FILE)
     network = write_network(release, out, base_iri, settings["release_date"])
     write_metadata(settings, out, base_iri, documents, release)
     write_ontology_docs(graphs["ontology"], out, base_iri)

@@ -23,9 +23,6 @@ from dxkg.pipeline.publish.releases import releases_dir
 
 #: The file that says a folder is a dxkg work folder, to be emptied by the next build.
 MARKER = ".dxkg-work"
-#: What a work folder of the layout before the marker held: only these stage folders,
-#: holding only records (adopted once, then marked).
-EARLIER_LAYOUT = {"extract": {".json"}, "link": {".json"}, "map": {".nt"}}
 
 
 class WorkFolderError(Exception):
@@ -85,14 +82,16 @@ def _held(work: Path) -> Iterator[Path]:
 def clear(work: Path) -> Path:
     """Empty the existing folder ``work`` and mark it as dxkg's; return it.
 
-    Raises WorkFolderError, deleting nothing, if it holds anything and is not marked
-    (nor a work folder of the earlier layout).
+    Raises WorkFolderError, deleting nothing, if it holds anything and is not marked:
+    a work folder that builds before the marker left is refused too, once, until
+    emptied by hand.
     """
     entries = [entry for entry in work.iterdir() if entry.name != MARKER]
-    if entries and not (work / MARKER).is_file() and not _earlier_layout(entries):
+    if entries and not (work / MARKER).is_file():
         raise WorkFolderError(
             f"the work folder {work} is not empty and has no {MARKER} file: dxkg empties "
-            "only a work folder it made; name another with --work, or empty this one"
+            "only a work folder it made; name another with --work, or empty this one "
+            "(one an older dxkg left without it too: delete that once by hand)"
         )
     for entry in entries:
         if entry.is_dir() and not entry.is_symlink():
@@ -103,18 +102,3 @@ def clear(work: Path) -> Path:
         "A dxkg work folder: every build empties it before its first stage.\n", "utf-8"
     )
     return work
-
-
-def _earlier_layout(entries: list[Path]) -> bool:
-    """Whether ``entries`` are what a build before the marker left: stage folders of
-    records, nothing else."""
-    return all(
-        entry.is_dir()
-        and not entry.is_symlink()
-        and entry.name in EARLIER_LAYOUT
-        and all(
-            item.is_file() and not item.is_symlink() and item.suffix in EARLIER_LAYOUT[entry.name]
-            for item in entry.iterdir()
-        )
-        for entry in entries
-    )

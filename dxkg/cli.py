@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import copy
+import re
+import signal
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,6 +59,58 @@ def _release(dist: Path) -> Release:
         raise click.ClickException(str(error)) from None
 
 
+@contextmanager
+def _dump(release: Release) -> Iterator[Path]:
+    """The dump of ``release``, for a command that parses it; a dump that does not parse
+    is the command's error, in one line (see :meth:`Release.parsing_dump`)."""
+    from dxkg.release import ReleaseError
+
+    try:
+        with release.parsing_dump() as dump:
+            yield dump
+    except ReleaseError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """Within the block, SIGTERM raises SystemExit (status 143) as Ctrl-C raises
+    KeyboardInterrupt, so that a killed build still removes its temporary work folder
+    and its staging folder; the previous handler is restored after the block."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _text(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    """An option's text without its surrounding spaces; empty is the option's error."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty")
+    return value.strip() if value is not None else None
+
+
+def _email_address(
+    context: click.Context, parameter: click.Parameter, value: str | None
+) -> str | None:
+    """An e-mail address (``mailto:`` dropped): a local part, ``@`` and a domain."""
+    if value is None:
+        return None
+    address = value.strip().removeprefix("mailto:")
+    if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\".]+(?:\.[^@\s<>\".]+)+", address):
+        raise click.BadParameter(f"{value!r} is not an e-mail address")
+    return address
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dxkg")
 def main() -> None:
@@ -78,7 +134,34 @@ def main() -> None:
     show_default=True,
     help="Base under which the published IRIs are minted.",
 )
-def build(project: Path | None, dist: Path | None, work: Path | None, base_iri: str) -> None:
+@click.option(
+    "--publisher-name",
+    metavar="NAME",
+    callback=_text,
+    help="The publisher the catalogue names (default: [publisher] of "
+    "mappings/catalogue.toml, in Japanese and English).",
+)
+@click.option(
+    "--contact-name",
+    metavar="NAME",
+    callback=_text,
+    help="The catalogue's contact point (default: [contact] of mappings/catalogue.toml).",
+)
+@click.option(
+    "--contact-email",
+    metavar="ADDRESS",
+    callback=_email_address,
+    help="The contact point's e-mail address (default: [contact] of mappings/catalogue.toml).",
+)
+def build(
+    project: Path | None,
+    dist: Path | None,
+    work: Path | None,
+    base_iri: str,
+    publisher_name: str | None,
+    contact_name: str | None,
+    contact_email: str | None,
+) -> None:
     """Build the graph from the project's sources/ into dist/ (extract, link, map,
     validate, publish).
 
@@ -89,16 +172,22 @@ def build(project: Path | None, dist: Path | None, work: Path | None, base_iri: 
     from dxkg.pipeline.extract.sourcetext import SourceFormatError
     from dxkg.pipeline.link.survey import LinkError
     from dxkg.pipeline.pipeline import BuildError, run_build
+    from dxkg.pipeline.publish.catalogue import Overrides
     from dxkg.pipeline.workdir import WorkFolderError
 
     if not base_iri.endswith(("/", "#")):
         raise click.BadParameter("must end with / or #", param_hint="--base-iri")
     paths = _paths(dist, project, work)
     try:
-        built = run_build(paths, echo=click.echo, base_iri=base_iri)
+        overrides = Overrides(publisher_name, contact_name, contact_email)
+        with _stopped_by_sigterm():
+            built = run_build(paths, echo=click.echo, base_iri=base_iri, overrides=overrides)
     except (CorpusError, SourceFormatError, LinkError, WorkFolderError, BuildError) as error:
         click.secho(f"build failed: {error}", fg="red", err=True)
-        click.echo(f"{paths.dist} was left unchanged.", err=True)
+        there = paths.dist.exists() or paths.dist.is_symlink()
+        click.echo(
+            f"{paths.dist} was left unchanged." if there else "No release was published.", err=True
+        )
         sys.exit(1)
     report = built.report
     click.echo(
@@ -119,11 +208,11 @@ def validate(project: Path | None, dist: Path | None) -> None:
 
     from dxkg.pipeline.pipeline import validate_stage
     from dxkg.pipeline.publish.dumps import GRAPH_BASE
-    from dxkg.release import NQUADS
 
     paths = _paths(dist, project)
     dataset = Dataset()
-    dataset.parse(_release(paths.dist).path(NQUADS), format="nquads")
+    with _dump(_release(paths.dist)) as dump:
+        dataset.parse(dump, format="nquads")
     graphs = {
         str(graph.identifier).removeprefix(GRAPH_BASE): graph
         for graph in dataset.graphs()
@@ -249,6 +338,7 @@ def serve(
     The release dist/ names at start is served until the server stops: a rebuild
     changes what it answers only once it is restarted.
     """
+    from dxkg.release import ReleaseError
     from dxkg.web.hosts import allowed_hosts
     from dxkg.web.serve import client_limits
     from dxkg.web.serve import serve as run_server
@@ -270,9 +360,12 @@ def serve(
     limits = client_limits(settings)
     if request_timeout is not None:
         limits = replace(limits, request_timeout=request_timeout)
-    run_server(
-        release, settings, host=host, port=port, workers=workers, threads=threads, limits=limits
-    )
+    try:
+        run_server(
+            release, settings, host=host, port=port, workers=workers, threads=threads, limits=limits
+        )
+    except ReleaseError as error:  # the dump, parsed when the application is made
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()
@@ -343,17 +436,17 @@ def load(
         release_graphs,
     )
     from dxkg.pipeline.load import publish as publish_graphs
-    from dxkg.release import NQUADS
 
     paths = _paths(dist)
-    dump = _release(paths.dist).path(NQUADS)
+    release = _release(paths.dist)
     auth = None
     if user is not None:
         auth = (HTTPDigestAuth if auth_scheme == "digest" else HTTPBasicAuth)(user, password or "")
     store = GraphStore(endpoint, auth)
     started = time.monotonic()
     try:
-        graphs = release_graphs(dump, union_default)
+        with _dump(release) as dump:
+            graphs = release_graphs(dump, union_default)
         if dry_run:
             changes = plan(store, graphs)
             for change in changes:
@@ -389,11 +482,10 @@ def stats(dist: Path | None) -> None:
     """Print counts of the release in dist/: triples per graph, instances per class."""
     from pyoxigraph import RdfFormat, Store
 
-    from dxkg.release import NQUADS
-
     release = _release(_paths(dist).dist)
     store = Store()
-    store.load(path=str(release.path(NQUADS)), format=RdfFormat.N_QUADS)
+    with _dump(release) as dump:
+        store.load(path=str(dump), format=RdfFormat.N_QUADS)
     per_graph = Counter(str(quad.graph_name.value) for quad in store)
     click.echo("triples per graph:")
     for name, count in sorted(per_graph.items()):
@@ -429,18 +521,51 @@ def network(dist: Path | None, out: Path) -> None:
     from dxkg.pipeline.analysis.export import write_analysis
     from dxkg.pipeline.analysis.measures import analyse
     from dxkg.pipeline.analysis.networks import build_networks
-    from dxkg.release import NQUADS
 
-    release = _release(_paths(dist).dist)
+    paths = _paths(dist)
+    release = _release(paths.dist)
+    _check_network_out(out, paths, release.folder)
     started = time.perf_counter()
     store = Store()
-    store.bulk_load(path=str(release.path(NQUADS)), format=RdfFormat.N_QUADS)
+    with _dump(release) as dump:
+        store.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
     analysis = analyse(build_networks(store, release.report.base_iri))
     out.mkdir(parents=True, exist_ok=True)
+    before = _file_states(out)
     summary = write_analysis(analysis, out, release.report.release_date)
+    written = sum(1 for path, state in _file_states(out).items() if before.get(path) != state)
     elapsed = time.perf_counter() - started
     _print_network_summary(summary)
-    click.echo(f"wrote {sum(1 for _ in out.iterdir())} files into {out} in {elapsed:.2f} s")
+    click.echo(f"wrote {written} files into {out} in {elapsed:.2f} s")
+
+
+def _check_network_out(out: Path, paths: Paths, release: Path) -> None:
+    """Refuse, as the option's error, an ``--out`` inside a release (the one read, the
+    ``dist`` link, any ``*.releases`` folder) or an input folder of the project."""
+    from dxkg.pipeline.publish.releases import releases_dir
+
+    folder = out.resolve()
+    guarded = [release, releases_dir(paths.dist), paths.dist.parent.resolve() / paths.dist.name]
+    guarded += [paths.sources, paths.ontology, paths.mappings, paths.shapes]
+    inside = [path for path in guarded if folder.is_relative_to(path.resolve())]
+    inside += [path for path in (folder, *folder.parents) if path.name.endswith(".releases")]
+    if inside:
+        raise click.BadParameter(
+            f"{out} lies in {inside[0]}: dxkg network never writes into a release or the "
+            "project's inputs; name another folder",
+            param_hint="--out",
+        )
+
+
+def _file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Each file directly in ``folder``: its inode, size and change time, to tell which
+    files a command wrote."""
+    states = {}
+    for path in folder.iterdir():
+        if path.is_file():
+            stat = path.stat()
+            states[path.name] = (stat.st_ino, stat.st_size, stat.st_ctime_ns)
+    return states
 
 
 def _print_network_summary(summary: NetworkSummary) -> None:

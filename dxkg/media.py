@@ -63,6 +63,15 @@ SVG = _BUILT_IN[".svg"]
 XML = "application/xml"
 GZIP = "application/gzip"  # RFC 6713: Python's table knows gzip as an encoding only
 OCTET_STREAM = "application/octet-stream"
+#: XHTML (RFC 3236), which Python's table does not know.
+XHTML = "application/xhtml+xml"
+#: XML as Python's table names it, which a browser renders as XML too (RFC 7303).
+TEXT_XML = _BUILT_IN[".xml"]
+#: An HTML form's body, as a SPARQL protocol POST may send its query.
+FORM = "application/x-www-form-urlencoded"
+#: A query or an update sent as the body of a SPARQL protocol POST.
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
 
 #: What Python's table does not know, by file extension.
 _ADDED = {

@@ -33,6 +33,11 @@ from dxkg.config import DEFAULT_BASE_IRI
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+#: The W3C's IRIs of formats (``formats:Turtle``), as a service description names them.
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+#: DCAT-AP's own terms (``dcatap:availability``).
+DCATAP = Namespace("http://data.europa.eu/r5r/")
 #: e-Stat's standard area codes: ``C`` and a local government's code without its check digit.
 ESTAT_SAC = Namespace("http://data.e-stat.go.jp/lod/sac/")
 
@@ -54,6 +59,8 @@ COMMON: Mapping[str, Namespace] = MappingProxyType(
         "spdx": SPDX,
         "vcard": VCARD,
         "sd": SD,
+        "adms": ADMS,
+        "dcatap": DCATAP,
     }
 )
 

@@ -19,9 +19,11 @@ serve``, ``stats``, ``validate``, ``network``…) read through :class:`Release`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -29,6 +31,7 @@ from typing import NamedTuple, Self
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from rdflib import Graph
+from rdflib.exceptions import ParserError
 
 from dxkg.pipeline.link.records import TaggingEvaluation, UnresolvedName, VendorCounts
 from dxkg.pipeline.records import Anomaly, Record
@@ -54,8 +57,11 @@ CATALOGUE = "catalog.ttl"
 VOID_DESCRIPTION = "void.ttl"
 #: The full-text index behind ``/search``.
 SEARCH_INDEX = "search.sqlite"
-#: One CSV table per main class.
+#: One CSV table per main class, and a link table per relation between them.
 CSV_FOLDER = "csv"
+#: The tables described: a Frictionless data package and W3C CSVW metadata.
+CSV_DATAPACKAGE = f"{CSV_FOLDER}/datapackage.json"
+CSV_METADATA = f"{CSV_FOLDER}/csv-metadata.json"
 #: The vocabulary: its documentation (pyLODE), its Turtle, and its example queries.
 ONTOLOGY_FOLDER = "ontology"
 ONTOLOGY_HTML = f"{ONTOLOGY_FOLDER}/index.html"
@@ -295,7 +301,7 @@ class BuildReport(JsonFile):
 
 
 class RankedNode(Record):
-    """A vendor or technology, ranked by the governments it reaches."""
+    """A vendor, corporate group or technology, ranked by the governments it reaches."""
 
     iri: str
     label: str
@@ -319,15 +325,30 @@ class PrefectureRow(Record):
     label: str
 
 
+class EditionNetwork(Record):
+    """The vendor–municipality network one edition of the case collection prints
+    (``network`` is its file stem): its initiatives and edges, and how many of those
+    edges the edition before it printed too (0 for the first)."""
+
+    edition: str
+    network: str
+    initiatives: int
+    edges: int
+    edges_in_previous: int
+
+
 class NetworkSummary(JsonFile):
     """``network/summary.json``. It holds the names of the per-node measures in the order
-    to show them, the size of every network, the vendors and technologies that reach
-    the most governments, and a row per prefecture."""
+    to show them, the size of every network, the vendors, corporate groups and
+    technologies that reach the most governments, the network of each edition, and a
+    row per prefecture."""
 
     measures: list[str]
     networks: list[NetworkSize]
     top_vendors: list[RankedNode]
+    top_vendor_groups: list[RankedNode]
     top_technologies: list[RankedNode]
+    editions: list[EditionNetwork]
     prefectures: list[PrefectureRow]
 
 
@@ -372,8 +393,14 @@ def read_checksums(path: Path) -> Mapping[str, str]:
     """The SHA-256 (hex) of each file that the checksum file ``path`` lists, by its path
     relative to the release folder. The mapping is read-only, because requests share
     it. Raises ReleaseError on a line that ``sha256sum -c`` would not read."""
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as error:
+        raise ReleaseError(
+            f"{path}: not UTF-8 (byte {error.start}): not a checksum file `dxkg build` writes"
+        ) from None
     checksums = {}
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         found = CHECKSUM_LINE.fullmatch(line)
         if found is None:
             raise ReleaseError(f"{path}, line {number}: not a SHA-256 and a file name")
@@ -434,11 +461,42 @@ class Release:
                 f"no complete release in {dist} ({', '.join(missing)} missing): "
                 "run `dxkg build` first"
             )
-        return cls(folder, read_checksums(folder / CHECKSUMS), read_report(folder / REPORT_JSON))
+        checksums = read_checksums(folder / CHECKSUMS)
+        listed = sorted(name for name in checksums if not (folder / name).is_file())
+        if listed:
+            more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""
+            raise ReleaseError(
+                f"incomplete release in {dist}: {', '.join(listed[:5])}{more} listed in "
+                f"{CHECKSUMS} but missing; run `dxkg build`"
+            )
+        return cls(folder, checksums, read_report(folder / REPORT_JSON))
 
     def path(self, name: str) -> Path:
         """The file ``name`` of the release (a path as ``SHA256SUMS`` lists it)."""
         return self.folder / name
+
+    @contextmanager
+    def parsing_dump(self) -> Iterator[Path]:
+        """The dump's path, for a reader that parses it: a parse failure (pyoxigraph's
+        SyntaxError, rdflib's ParserError) becomes a one-line ReleaseError saying whether
+        the dump still has the SHA-256 that ``SHA256SUMS`` lists. Hashing is left to a
+        failure, so a release whose dump is changed on purpose (the tests add quads) is
+        still read."""
+        try:
+            yield self.path(NQUADS)
+        except (SyntaxError, ParserError) as error:
+            raise ReleaseError(self._unparsable_dump(error)) from None
+
+    def _unparsable_dump(self, error: Exception) -> str:
+        """The message for a dump that does not parse (see :meth:`parsing_dump`)."""
+        dump = self.path(NQUADS)
+        reason = " ".join(str(error).split())[:200]
+        sha = hashlib.sha256(dump.read_bytes()).hexdigest()
+        if sha != self.checksums.get(NQUADS):
+            state = f"its SHA-256 is not the one {CHECKSUMS} lists: truncated or modified"
+        else:
+            state = f"though its SHA-256 is the one {CHECKSUMS} lists"
+        return f"{dump} does not parse as N-Quads ({reason}); {state}; run `dxkg build`"
 
     def publishes(self, name: str) -> bool:
         """Whether the release lists the file ``name`` in ``SHA256SUMS``, and it is there."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from dxkg.release import NQUADS, Release
+from dxkg.release import Release
 from dxkg.web import cors, hosts, security
 from dxkg.web.errors import ProtocolError
 from dxkg.web.settings import EndpointSettings
@@ -33,7 +33,8 @@ def create_engine(served: Release, settings: EndpointSettings) -> Engine:
     """The remote endpoint if one is set, else the release's dump in an embedded store."""
     if settings.remote_endpoint:
         return RemoteEngine(settings.remote_endpoint, settings.query_memory_bytes)
-    return EmbeddedEngine(served.path(NQUADS), settings.query_memory_bytes)
+    with served.parsing_dump() as dump:
+        return EmbeddedEngine(dump, settings.query_memory_bytes)
 
 
 def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:

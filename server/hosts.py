@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.wrappers import Response
 
+from dxkg.media import TEXT
 from dxkg.web import cors
 from dxkg.web.security import add_security_headers
 
@@ -146,7 +147,7 @@ class HostCheck:
 
 def refusal() -> Response:
     """The one-line 400 for a request naming a host this server does not answer for."""
-    answer = Response(REFUSAL, 400, mimetype="text/plain", headers=cors.HEADERS)
+    answer = Response(REFUSAL, 400, mimetype=TEXT, headers=cors.HEADERS)
     return add_security_headers(answer)
 
 

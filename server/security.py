@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+from dxkg.media import HTML, TEXT_XML, XHTML, XML
+
 #: The policy of the HTML pages. ``style-src`` allows inline styles because YASGUI and
 #: cytoscape.js apply inline styles as they draw (Chromium refuses them otherwise) and the
 #: ontology's pyLODE page carries its stylesheet inline; scripts stay strictly 'self'.
@@ -35,7 +37,7 @@ PAGE_POLICY = "; ".join(f"{name} {value}" for name, value in PAGE_DIRECTIVES.ite
 DOCUMENT_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 )
-_XML_TYPES = frozenset({"application/xml", "text/xml"})
+_XML_TYPES = frozenset({XML, TEXT_XML})
 
 #: Headers for every answer: no MIME sniffing (a Turtle or CSV download is never run
 #: as HTML or script), and no page address sent to the external sites pages link to.
@@ -49,7 +51,7 @@ def add_security_headers(response: Response) -> Response:
     """Set the common headers, and the policy that fits the response's media type."""
     for name, value in COMMON_HEADERS.items():
         response.headers.setdefault(name, value)
-    if response.mimetype in ("text/html", "application/xhtml+xml"):
+    if response.mimetype in (HTML, XHTML):
         response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
     elif response.mimetype in _XML_TYPES or (response.mimetype or "").endswith("+xml"):
         response.headers.setdefault("Content-Security-Policy", DOCUMENT_POLICY)

@@ -52,6 +52,7 @@ from gunicorn.http.message import DEFAULT_MAX_HEADERFIELD_SIZE, MAX_HEADERS, MAX
 from gunicorn.http.unreader import Unreader
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from dxkg.media import HTML
 from dxkg.web import cors
 from dxkg.web.security import add_security_headers
 
@@ -357,7 +358,7 @@ def with_security_headers(answer: bytes) -> bytes:
     """``answer``, a whole HTTP/1.1 response, with the security headers for its type."""
     head, _, body = answer.partition(b"\r\n\r\n")
     match = re.search(rb"(?im)^content-type:\s*([^;\r\n]+)", head)
-    media_type = match.group(1).strip().decode("latin-1") if match else "text/html"
+    media_type = match.group(1).strip().decode("latin-1") if match else HTML
     return head + b"\r\n" + _security_header_lines(media_type) + b"\r\n" + body
 
 

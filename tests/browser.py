@@ -88,7 +88,7 @@ def save_screenshot(page: Page, test_name: str) -> Path:
 
 def release_with(dist: Path, destination: Path, quads: Iterable[Quad]) -> Path:
     """A copy of the release ``dist`` at ``destination`` whose ``dxkg.nq`` (what the
-    server loads, and what ``dxkg publish`` sends to a remote store) also holds ``quads``.
+    server loads, and what ``dxkg load`` sends to a remote store) also holds ``quads``.
 
     Only the dump changes: ``SHA256SUMS`` still lists the published checksums.
     """

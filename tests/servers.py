@@ -5,7 +5,7 @@
   union of the named graphs as its default graph, as dxkg's embedded store has:
   either loaded with ``oxigraph load`` and served read-only with
   ``--union-default-graph`` (the benchmarks), or started empty and filled with
-  ``dxkg publish --union-default-graph`` (the tests of the remote engine, whose FROM
+  ``dxkg load --union-default-graph`` (the tests of the remote engine, whose FROM
   must select graphs).
 """
 
@@ -117,7 +117,7 @@ def oxigraph_server(dump: Path, workdir: Path, *options: str) -> Iterator[str]:
 
 
 def publish_release(dist: Path, store: str, query_endpoint: str, *options: str) -> float:
-    """Run ``dxkg publish`` into a Graph Store endpoint; the seconds it took."""
+    """Run ``dxkg load`` into a Graph Store endpoint; the seconds it took."""
     started = time.monotonic()
     subprocess.run(
         [
@@ -141,7 +141,7 @@ def publish_release(dist: Path, store: str, query_endpoint: str, *options: str) 
 
 @contextmanager
 def published_oxigraph(dist: Path) -> Iterator[tuple[str, float]]:
-    """An empty in-memory ``oxigraph serve`` filled by ``dxkg publish`` through the Graph
+    """An empty in-memory ``oxigraph serve`` filled by ``dxkg load`` through the Graph
     Store Protocol; yields the URL of its SPARQL query endpoint and the load time."""
     port = free_port()
     command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"]

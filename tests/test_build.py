@@ -1,5 +1,6 @@
 """The full build on the real corpus: release contents, report, atomicity, determinism."""
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -12,8 +13,8 @@ from dxkg.config import Paths
 from dxkg.pipeline.analysis.plots import FIGURES
 from dxkg.pipeline.extract.corpus import CorpusError, load_manifest, of_kind
 from dxkg.pipeline.pipeline import BuildError, run_build
-from dxkg.pipeline.publish.tables import TABLES
-from dxkg.release import CHECKSUMS, EXAMPLE_QUERIES
+from dxkg.pipeline.publish.tabledocs import TABLES
+from dxkg.release import CHECKSUMS, CSV_DATAPACKAGE, CSV_METADATA, EXAMPLE_QUERIES
 from test_network import NETWORKS
 
 pytestmark = pytest.mark.e2e
@@ -53,7 +54,9 @@ def test_release_files_and_checksums(release):
             "ontology/index.html",
             "ontology/dxkg.ttl",
             "ontology/examples.json",
-            *(f"csv/{name}.csv" for name in TABLES),
+            *(f"csv/{table.name}.csv" for table in TABLES),
+            CSV_DATAPACKAGE,
+            CSV_METADATA,
             *(f"network/{name}" for name in NETWORK_FILES),
         ]
     )
@@ -146,9 +149,9 @@ def test_failed_build_leaves_previous_release_untouched(release, corpus_copy):
     ]
 
 
-def test_validation_failure_leaves_previous_release_untouched(corpus_copy, tmp_path):
-    corpus_copy.dist.mkdir()  # a release of the earlier layout, a plain folder
-    (corpus_copy.dist / "SHA256SUMS").write_text("previous release")
+def test_validation_failure_leaves_previous_release_untouched(release, corpus_copy, tmp_path):
+    shutil.copytree(release[0].dist.resolve(), corpus_copy.dist)  # the earlier layout: a folder
+    before = release_files(corpus_copy.dist)
     shapes = tmp_path / "shapes"
     shapes.mkdir()
     (shapes / "strict.ttl").write_text(
@@ -161,7 +164,7 @@ def test_validation_failure_leaves_previous_release_untouched(corpus_copy, tmp_p
     (corpus_copy.root / "shapes").symlink_to(shapes)
     with pytest.raises(BuildError, match="does not conform"):
         run_build(corpus_copy, echo=lambda _: None)
-    assert [p.name for p in corpus_copy.dist.iterdir()] == ["SHA256SUMS"]
+    assert release_files(corpus_copy.dist) == before
     assert not [p for p in corpus_copy.dist.parent.iterdir() if "staging" in p.name]
 
 
@@ -183,7 +186,13 @@ def test_rebased_release(tmp_path):
     assert "dxkg.example.org" not in text
     examples = (paths.dist / EXAMPLE_QUERIES).read_text("utf-8")
     assert "<http://data.example.jp/dx/ontology#>" in examples
-    assert "dxkg.example.org" not in examples
+    # no file names the placeholder: not the catalogue (its home page, every IRI), not
+    # the build report (the checks' focus nodes, the joint systems), not a compressed dump
+    for name, content in release_files(paths.dist).items():
+        text = gzip.decompress(content) if name.endswith(".gz") else content
+        assert b"dxkg.example.org" not in text, name
+    catalogue = (paths.dist / "catalog.ttl").read_text("utf-8")
+    assert "foaf:homepage <http://data.example.jp/dx/>" in catalogue
 
 
 def test_no_triple_is_in_two_named_graphs(release):

@@ -41,7 +41,7 @@ def test_build_failure_exits_non_zero_with_message(corpus_copy):
     result = CliRunner().invoke(main, ["build", "--project", str(corpus_copy.root)])
     assert result.exit_code == 1
     assert "missing source document" in result.output
-    assert "left unchanged" in result.output
+    assert "No release was published." in result.output  # no dist/ to leave unchanged
 
 
 def test_serve_without_release_explains(tmp_path):

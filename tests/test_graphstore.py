@@ -1,4 +1,4 @@
-"""`dxkg publish`: the release into a real oxigraph server through the Graph Store Protocol."""
+"""`dxkg load` (alias `dxkg publish`): the release into a real oxigraph server through the Graph Store Protocol."""
 
 from __future__ import annotations
 

@@ -141,6 +141,20 @@ def test_an_edition_number_that_contradicts_the_printed_edition_is_refused(tmp_p
         run_build(paths, echo=lambda _: None)
 
 
+def test_a_second_document_of_the_same_chapter_and_edition_is_refused_up_front(tmp_path):
+    """Two documents holding chapter 1 of 4.0 would mint the same case keys: the manifest
+    says so before any extraction, instead of SHACL after the whole build."""
+    paths = project(tmp_path / "project")
+    declare(paths, FIFTH, "第4.0版\n", edition="4.0")
+    message = (
+        f'[documents."{FIFTH}"] cases: chapter 1 of edition "4.0" is also in '
+        f'[documents."{CHAPTER1_V4}"]'
+    )
+    with pytest.raises(CorpusError, match=re.escape(message)):
+        run_build(paths, echo=lambda _: None)
+    assert not paths.dist.exists()
+
+
 # -- fast: editions as open values ---------------------------------------------------------
 
 

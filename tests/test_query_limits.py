@@ -1,5 +1,5 @@
 """The check a query passes before any engine sees it: how deep it nests and how long its
-chains are (``server/complexity.py``), in time linear in its length, counting more rather
+chains are (``server/sparql/complexity.py``), in time linear in its length, counting more rather
 than less where a lexer could read the text otherwise than Oxigraph."""
 
 from __future__ import annotations

@@ -172,6 +172,40 @@ def test_commands_without_a_release_say_so_in_one_line(tmp_path, command):
     ]
 
 
+def test_a_listed_file_missing_is_a_clear_error(tmp_path):
+    dist = small_release(tmp_path / "dist")
+    with (dist / CHECKSUMS).open("a", encoding="utf-8") as sums:
+        sums.write(f"{DIGEST}  search.sqlite\n{DIGEST}  network/summary.json\n")
+    with pytest.raises(ReleaseError) as raised:
+        Release.open(dist)
+    assert "network/summary.json, search.sqlite listed in SHA256SUMS but missing" in str(
+        raised.value
+    )
+
+
+def test_checksums_not_in_utf8_are_a_clear_error(tmp_path):
+    dist = small_release(tmp_path / "dist")
+    (dist / CHECKSUMS).write_bytes(f"{DIGEST}  dxkg\xff.nq\n".encode("latin-1"))
+    with pytest.raises(ReleaseError, match="not UTF-8"):
+        Release.open(dist)
+
+
+@pytest.mark.parametrize("command", ["stats", "validate", "network", "serve", "publish"])
+def test_a_dump_that_does_not_parse_is_one_line(tmp_path, command):
+    dist = small_release(tmp_path / "dist")
+    (dist / NQUADS).write_text("<https://example.org/s> <https://exa", "utf-8")  # truncated
+    options = {
+        "network": ["--out", str(tmp_path / "out")],
+        "publish": ["--endpoint", "x:", "--dry-run"],
+    }
+    result = CliRunner().invoke(main, [command, "--dist", str(dist), *options.get(command, [])])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {(dist / NQUADS).resolve()} does not parse as N-Quads (")
+    assert "its SHA-256 is not the one SHA256SUMS lists: truncated or modified" in line
+
+
 def test_graph_spans(tmp_path):
     dump = tmp_path / NQUADS
     lines = [
@@ -233,4 +267,6 @@ def test_the_built_release_opens_with_everything(release, tmp_path):
     # A copy without the networks' files, as a release from before them: none, not an error.
     old = tmp_path / "old"
     shutil.copytree(paths.dist, old, ignore=shutil.ignore_patterns("network"))
+    sums = (old / CHECKSUMS).read_text("utf-8").splitlines(keepends=True)
+    (old / CHECKSUMS).write_text("".join(x for x in sums if "  network/" not in x), "utf-8")
     assert Release.open(old).network_summary is None

@@ -36,7 +36,7 @@ COMPARED = {
     "/download/dxkg.nq": "dxkg.nq",
     "/download/SHA256SUMS": "SHA256SUMS",
     "/.well-known/void": "void.ttl",
-    "/catalog": "catalog.ttl",
+    "/download/catalog.ttl": "catalog.ttl",  # /catalog moves its URLs onto the server's host
     "/download/build-report.json": "build-report.json",
     "/download/network/summary.json": "network/summary.json",
 }
@@ -111,7 +111,8 @@ def rebuilt(release, tmp_path_factory) -> Iterator[Rebuilt]:
     paths, _ = release
     dist = tmp_path_factory.mktemp("switch") / "dist"
     old = published_copy(paths.dist, dist)
-    # What the earlier layout's killed builds left beside dist/.
+    # Named as the earlier layout's killed builds left them beside dist/: kept, as they
+    # may be anyone's.
     leftovers = [dist.with_name("dist.staging-k1ll3d"), dist.with_name("dist.previous")]
     for leftover in leftovers:
         (leftover / "network").mkdir(parents=True)
@@ -173,8 +174,10 @@ def test_a_new_server_answers_the_new_release(rebuilt):
 @pytest.mark.e2e
 def test_the_next_build_removes_what_killed_builds_left(rebuilt):
     assert rebuilt.killed_staging, "the killed build left no staging folder to clean up"
-    for leftover in rebuilt.killed_staging + rebuilt.earlier_layout_leftovers:
+    for leftover in rebuilt.killed_staging:
         assert not leftover.exists(), leftover
+    for leftover in rebuilt.earlier_layout_leftovers:  # outside dist.releases/: not removed
+        assert (leftover / "dxkg.nq").read_text() == "half written\n", leftover
     assert not list(rebuilt.dist.parent.glob(".dist.switch-*"))
 
 
@@ -258,25 +261,27 @@ def test_a_failed_publish_leaves_the_current_release(tmp_path):
     assert list(releases.releases_dir(dist).iterdir()) == [current]
 
 
-def test_a_plain_dist_folder_is_adopted_as_a_release(tmp_path):
+def test_a_plain_dist_folder_is_adopted_as_a_release(release, tmp_path):
+    paths, _ = release
     dist = tmp_path / "dist"
-    dist.mkdir()
-    (dist / "SHA256SUMS").write_text("the earlier layout\n")
+    shutil.copytree(paths.dist.resolve(), dist)  # a release of the earlier layout
+    checksums = (dist / "SHA256SUMS").read_text()
     new = publish_fakes(tmp_path, dist, 1, start=time.time() + 60)[0]
     assert dist.is_symlink() and dist.resolve() == new
     (adopted,) = [p for p in releases.releases_dir(dist).iterdir() if p != new]
     assert releases.RELEASE_NAME.fullmatch(adopted.name)
-    assert (adopted / "SHA256SUMS").read_text() == "the earlier layout\n"
+    assert (adopted / "SHA256SUMS").read_text() == checksums
 
 
-def test_a_plain_dist_folder_a_server_holds_is_not_moved(tmp_path):
+def test_a_plain_dist_folder_a_server_holds_is_not_moved(release, tmp_path):
+    paths, _ = release
     dist = tmp_path / "dist"
-    dist.mkdir()
-    (dist / "SHA256SUMS").write_text("served\n")
+    shutil.copytree(paths.dist.resolve(), dist)
+    checksums = (dist / "SHA256SUMS").read_text()
     releases.hold(dist)
     with pytest.raises(releases.ReleaseInUse, match="stop that server"):
         publish_fakes(tmp_path, dist, 1)
-    assert not dist.is_symlink() and (dist / "SHA256SUMS").read_text() == "served\n"
+    assert not dist.is_symlink() and (dist / "SHA256SUMS").read_text() == checksums
     assert not list(releases.releases_dir(dist).iterdir())  # the staging folder went too
 
 

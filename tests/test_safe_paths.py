@@ -3,6 +3,12 @@ nothing else; a folder dxkg did not make is never emptied or replaced."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,6 +37,26 @@ def packaged(tmp_path, monkeypatch) -> Path:
     monkeypatch.setattr(config, "PACKAGED_PROJECT", project)
     monkeypatch.setattr(config, "PROJECT_ROOT", project)
     return project
+
+
+def tree(folder: Path) -> dict[str, bytes | str | None]:
+    """Everything under ``folder``: each file's bytes, each symlink's target, each
+    folder (None), by path relative to ``folder``."""
+    found: dict[str, bytes | str | None] = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[name] = os.readlink(path)
+        else:
+            found[name] = path.read_bytes() if path.is_file() else None
+    return found
+
+
+def publish_fake(dist: Path, content: str) -> Path:
+    """A fake release (a checksum file saying ``content``) published at ``dist``."""
+    with releases.staging_folder(dist) as staging:
+        (staging / "SHA256SUMS").write_text(content)
+        return releases.publish(staging, dist)
 
 
 def marked_work(paths: Paths) -> Path:
@@ -113,21 +139,23 @@ def test_a_folder_dxkg_did_not_make_is_not_emptied(tmp_path):
     assert (home / "notes" / "todo.txt").read_text() == "mine"
 
 
-def test_a_work_folder_of_the_earlier_layout_is_adopted(tmp_path):
-    work = tmp_path / "work"
-    paths = Paths(root=tmp_path / "project", dist=tmp_path / "dist", work=work)
+@pytest.mark.parametrize("where", ["work", "mine"])
+def test_an_unmarked_folder_of_stage_records_is_not_emptied(tmp_path, where):
+    """Records named as a build names them, or not, in the default work folder or
+    another: without the marker, nothing is deleted (an old work/ is deleted by hand)."""
+    project = tmp_path / "project"
+    work = project / where
     (work / "map").mkdir(parents=True)
-    (work / "map" / "links.nt").write_text("")
+    (work / "map" / "my-hand-made-graph.nt").write_text("<a> <b> <c> .\n")
+    (work / "extract").mkdir()
+    (work / "extract" / "notes.json").write_text("{}")
     (work / "link").mkdir()
     (work / "link" / "survey.json").write_text("{}")
-    with work_folder(paths):
-        assert [p.name for p in work.iterdir()] == [MARKER]
-    (work / MARKER).unlink()
-    (work / "map").mkdir()
-    (work / "map" / "thesis.docx").write_text("")  # not what a build writes: refused
-    with pytest.raises(WorkFolderError), work_folder(paths):
+    before = tree(tmp_path)
+    paths = Paths(root=project, dist=project / "dist", work=work)
+    with pytest.raises(WorkFolderError, match="delete that once by hand"), work_folder(paths):
         pass
-    assert (work / "map" / "thesis.docx").is_file()
+    assert tree(tmp_path) == before
 
 
 @pytest.mark.parametrize(
@@ -166,7 +194,35 @@ def test_the_build_command_refuses_a_foreign_work_folder(corpus_copy, tmp_path):
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 1
     assert "dxkg empties only a work folder it made" in result.output
+    assert "No release was published." in result.output  # there was none
+    assert "left unchanged" not in result.output
     assert [p.name for p in work.iterdir()] == ["thesis.tex"]
+
+
+def test_sigterm_removes_the_temporary_work_folder(corpus_copy, tmp_path):
+    """A build of a read-only project (as installed) killed with SIGTERM removes its
+    temporary work folder, and its staging folder."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    script = (
+        "import sys; from pathlib import Path; from dxkg import config; "
+        "config.PACKAGED_PROJECT = Path(sys.argv[1]).resolve(); "
+        "from dxkg.cli import main; main(sys.argv[2:])"
+    )
+    dist = tmp_path / "out" / "dist"
+    command = [sys.executable, "-u", "-c", script, str(corpus_copy.root)]
+    command += ["build", "--project", str(corpus_copy.root), "--dist", str(dist)]
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=environment) as build:
+        assert build.stdout is not None
+        first = build.stdout.readline()
+        assert first.startswith("[1/"), first
+        assert list(temporary.glob("dxkg-work-*")), "the build made no temporary work folder"
+        build.send_signal(signal.SIGTERM)
+        build.stdout.read()
+        assert build.wait(timeout=60) == 128 + signal.SIGTERM
+    assert not list(temporary.glob("dxkg-work-*"))
+    assert not dist.exists() and not list(dist.parent.glob("dist.releases/.staging-*"))
 
 
 # -- the release folder -------------------------------------------------------------------
@@ -178,6 +234,77 @@ def test_a_folder_that_is_no_release_is_never_replaced(corpus_copy):
         run_build(corpus_copy, echo=lambda _: None)
     assert [p.name for p in corpus_copy.dist.iterdir()] == ["photos"]
     assert not releases.releases_dir(corpus_copy.dist).exists()
+
+
+def test_folders_beside_dist_are_never_pruned(tmp_path):
+    """Folders named as the earlier layout's leftovers may be anyone's: left alone."""
+    for name in ("bk2.previous", "bk2.staging-notes"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "notes.txt").write_text("mine")
+    before = tree(tmp_path)
+    dist = tmp_path / "bk2"
+    for n in range(releases.KEEP + 2):
+        publish_fake(dist, f"release {n}\n")
+    after = tree(tmp_path)
+    assert {k: v for k, v in after.items() if not k.startswith("bk2")} == {}
+    assert {k: after[k] for k in before} == before
+
+
+def test_a_folder_with_a_checksum_file_is_not_taken_for_a_release(corpus_copy, tmp_path):
+    isos = tmp_path / "isos"
+    isos.mkdir()
+    (isos / "SHA256SUMS").write_text(f"{'0' * 64}  ubuntu.iso\n")
+    (isos / "ubuntu.iso").write_bytes(b"an image")
+    before = tree(tmp_path)
+    with pytest.raises(BuildError, match="holds no release"):
+        run_build(replace(corpus_copy, dist=isos), echo=lambda _: None)
+    with pytest.raises(releases.NotARelease):
+        releases.adopt(isos)
+    assert tree(tmp_path) == before
+
+
+def test_a_release_with_a_file_it_does_not_list_is_not_adopted(release, tmp_path):
+    paths, _ = release
+    dist = tmp_path / "dist"
+    shutil.copytree(paths.dist.resolve(), dist)
+    assert releases.is_release(dist)
+    (dist / "network" / "mine.txt").write_text("not the build's")
+    before = tree(tmp_path)
+    with pytest.raises(releases.NotARelease, match="holds no release"):
+        releases.adopt(dist)
+    assert tree(tmp_path) == before
+    (dist / "network" / "mine.txt").unlink()
+    releases.releases_dir(dist).mkdir()
+    releases.adopt(dist)  # a release of the earlier layout: moved beside, not deleted
+    (adopted,) = releases.releases_dir(dist).iterdir()
+    assert tree(adopted) == tree(paths.dist.resolve())
+
+
+def test_a_releases_path_that_is_a_file_is_refused_before_the_first_stage(corpus_copy):
+    corpus_copy.root.joinpath("dist.releases").write_text("mine")
+    before = tree(corpus_copy.root)
+    said: list[str] = []
+    with pytest.raises(BuildError, match="dist.releases is not a folder"):
+        run_build(corpus_copy, echo=said.append)
+    assert said == [] and tree(corpus_copy.root) == before
+
+
+def test_a_symlink_to_another_folder_is_not_replaced(corpus_copy, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "notes.txt").write_text("mine")
+    corpus_copy.dist.symlink_to(elsewhere)
+    before = tree(tmp_path)
+    with pytest.raises(BuildError, match="is a symlink to .*elsewhere"):
+        run_build(corpus_copy, echo=lambda _: None)
+    assert tree(tmp_path) == before
+
+
+def test_a_symlink_into_its_releases_folder_is_replaced(tmp_path):
+    dist = tmp_path / "dist"
+    first = publish_fake(dist, "first\n")
+    releases.check_replaceable(dist)
+    assert publish_fake(dist, "second\n") != first and dist.resolve().parent == first.parent
 
 
 def test_a_file_is_no_release_and_an_empty_folder_makes_way(tmp_path):
@@ -196,6 +323,34 @@ def test_a_file_is_no_release_and_an_empty_folder_makes_way(tmp_path):
 def test_network_writes_only_where_it_is_told():
     result = CliRunner().invoke(main, ["network", "--dist", "dist"])
     assert result.exit_code == 2 and "Missing option '--out'" in result.output
+
+
+@pytest.mark.parametrize("out", ["dist/network", "dist", "dist.releases/mine", "sources/net"])
+def test_network_never_writes_into_a_release_or_an_input(release, tmp_path, monkeypatch, out):
+    paths, _ = release
+    project = tmp_path / "project"
+    shutil.copytree(paths.dist.parent, project, symlinks=True)
+    (project / "sources").mkdir()
+    monkeypatch.setenv("DXKG_PROJECT", str(project))
+    before = tree(project)
+    command = ["network", "--dist", str(project / "dist"), "--out", str(project / out)]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 2, result.output
+    assert "never writes into a release" in result.output
+    assert tree(project) == before
+
+
+def test_network_counts_the_files_it_wrote(release, tmp_path):
+    paths, _ = release
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mine.txt").write_text("mine")
+    command = ["network", "--dist", str(paths.dist), "--out", str(out)]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    written = len(list(out.iterdir())) - 1
+    assert f"wrote {written} files into {out}" in result.output
+    assert (out / "mine.txt").read_text() == "mine"
 
 
 def test_publish_is_an_alias_of_load():

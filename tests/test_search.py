@@ -5,6 +5,7 @@ Unit tests run on a small store built here; the end-to-end tests on the real rel
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -17,7 +18,15 @@ from dxkg.pipeline.publish.searchindex import search_key, write_search_index
 from dxkg.pipeline.text import match_key
 from dxkg.release import CHECKSUMS, NQUADS, REPORT_JSON, SEARCH_INDEX
 from dxkg.web.app import create_app
-from dxkg.web.views.search import MAX_QUERY_CHARS, PER_GROUP, PER_PAGE, SNIPPET_CHARS, highlight
+from dxkg.web.views import search as search_view
+from dxkg.web.views.search import (
+    CONNECTIONS,
+    MAX_QUERY_CHARS,
+    PER_GROUP,
+    PER_PAGE,
+    SNIPPET_CHARS,
+    highlight,
+)
 from test_release_contract import minimal_report
 
 BASE = "https://example.org/"
@@ -202,11 +211,27 @@ def test_empty_query_shows_the_form(small_client):
 
 
 def test_missing_index_is_a_clear_503(small_dist, tmp_path):
-    for name in (NQUADS, REPORT_JSON, CHECKSUMS):  # which lists the index
+    for name in (NQUADS, REPORT_JSON):
         (tmp_path / name).write_bytes((small_dist / name).read_bytes())
+    # A release built without the index does not list it (one listing it is no release).
+    sums = (small_dist / CHECKSUMS).read_text("utf-8").splitlines(keepends=True)
+    (tmp_path / CHECKSUMS).write_text("".join(x for x in sums if SEARCH_INDEX not in x), "utf-8")
     response = create_app(tmp_path).test_client().get("/search.json?q=RPA&lang=en")
     assert response.status_code == 503
     assert "search.sqlite" in response.get_json()["error"]
+
+
+def test_each_application_holds_its_threads_connections(small_dist, tmp_path):
+    """The connections live on the application, not in a module-level table keyed by
+    path: an application's go with it, and two applications share none."""
+    other = tmp_path / "dist"
+    shutil.copytree(small_dist, other)
+    apps = [create_app(small_dist), create_app(other)]
+    for app in apps:
+        assert search(app.test_client(), "RPA")["total"] > 0
+    first, second = (app.extensions[CONNECTIONS].connection for app in apps)
+    assert first is not None and second is not None and first is not second
+    assert "_connections" not in vars(search_view)
 
 
 @pytest.fixture(scope="module")

@@ -64,7 +64,9 @@ VALID = (
 <municipality/131016> a dxkg:SpecialWard ; rdfs:label "千代田区"@ja ; dxkg:localGovernmentCode "131016" ;
     skos:closeMatch <http://data.e-stat.go.jp/lod/sac/C13101> ;
     dxkg:inPrefecture <municipality/130001> .
-<vendor/x> a dxkg:Vendor ; rdfs:label "株式会社エックス"@ja ; skos:altLabel "エックス"@ja .
+<vendor/x> a dxkg:Vendor ; rdfs:label "株式会社エックス"@ja ; skos:altLabel "エックス"@ja ;
+    <http://www.w3.org/ns/org#subOrganizationOf> <org/group> .
+<org/group> a dxkg:ParentCompany ; rdfs:label "グループ株式会社"@ja .
 <vendor/y> a dxkg:Vendor ; rdfs:label "株式会社エックソ"@ja ; dxkg:suspectedTypoOf <vendor/x> .
 <case/v2-3-1/interview/1> a dxkg:InterviewAnswer ; dxkg:question "取組の経緯を教えてください。"@ja ;
     dxkg:answer "回答"@ja .
@@ -207,6 +209,9 @@ BREAKAGES = {
     "tag field": ('dxkg:matchedField "title"', 'dxkg:matchedField "remark"', ""),
     "provider an organisation": ("dxkg:provider <vendor/x>", "dxkg:provider <t1>", ""),
     "typo of a vendor": ("dxkg:suspectedTypoOf <vendor/x>", "dxkg:suspectedTypoOf <t1>", ""),
+    "parent of a vendor": ("org#subOrganizationOf> <org/group>", "org#subOrganizationOf> <t1>", ""),
+    "parent company of nothing": ("org#subOrganizationOf> <org/group>", "org#member> <t1>", ""),
+    "parent company label": ('"グループ株式会社"@ja', '"Group Ltd."@en', "Japanese"),
     "revision of a case": ("dxkg:newInEdition true", "prov:wasRevisionOf <t1>", ""),
 }
 

@@ -45,10 +45,12 @@ PROJECTIONS: dict[str, tuple[str, int, str]] = {
 
 @dataclass(frozen=True)
 class Analysis:
-    """The bipartite networks and their projections, every node carrying its measures."""
+    """The bipartite networks and their projections, every node carrying its measures, and
+    the editions of the case collection (oldest first) that have a network of their own."""
 
     bipartite: dict[str, nx.Graph]
     projections: dict[str, nx.Graph]
+    editions: list[str]
 
     def graphs(self) -> list[tuple[str, nx.Graph]]:
         """Every network, bipartite ones first, by file stem."""
@@ -68,7 +70,7 @@ def analyse(networks: Networks) -> Analysis:
     }
     for graph in projections.values():
         add_measures(graph)
-    return Analysis(bipartite_graphs, projections)
+    return Analysis(bipartite_graphs, projections, list(networks.by_edition))
 
 
 def side(graph: nx.Graph, number: int) -> list[str]:

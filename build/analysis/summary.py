@@ -13,7 +13,8 @@ from collections import Counter, defaultdict
 import networkx as nx
 
 from dxkg.pipeline.analysis.measures import DIGITS, Analysis, side
-from dxkg.release import NetworkSize, NetworkSummary, PrefectureRow, RankedNode
+from dxkg.pipeline.analysis.networks import edition_stem
+from dxkg.release import EditionNetwork, NetworkSize, NetworkSummary, PrefectureRow, RankedNode
 
 MEASURES = (
     "degree",
@@ -34,15 +35,40 @@ PARTNERS = {
 
 
 def summarise(analysis: Analysis) -> NetworkSummary:
-    """Sizes of every network, the top vendors and technologies, a row per prefecture, and
-    the names of the per-node measures (``measures.json``) in the order to show them."""
+    """Sizes of every network, the top vendors, corporate groups and technologies, the
+    network of each edition, a row per prefecture, and the names of the per-node measures
+    (``measures.json``) in the order to show them."""
     return NetworkSummary(
         measures=list(MEASURES),
         networks=[network_size(name, graph) for name, graph in analysis.graphs()],
         top_vendors=top_by_reach(analysis.bipartite["vendor-municipality"]),
+        top_vendor_groups=top_by_reach(analysis.bipartite["vendor-group-municipality"]),
         top_technologies=top_by_reach(analysis.bipartite["technology-municipality"]),
+        editions=edition_networks(analysis),
         prefectures=prefecture_rows(analysis),
     )
+
+
+def edition_networks(analysis: Analysis) -> list[EditionNetwork]:
+    """Per edition, oldest first: the initiatives and edges of its network, and the edges
+    the edition before it printed too."""
+    rows = []
+    previous: set[frozenset[str]] = set()
+    for edition in analysis.editions:
+        graph = analysis.bipartite[edition_stem(edition)]
+        edges = {frozenset(edge) for edge in graph.edges}
+        initiatives = {i for *_, found in graph.edges(data="initiatives") for i in found.split()}
+        rows.append(
+            EditionNetwork(
+                edition=edition,
+                network=edition_stem(edition),
+                initiatives=len(initiatives),
+                edges=len(edges),
+                edges_in_previous=len(edges & previous),
+            )
+        )
+        previous = edges
+    return rows
 
 
 def network_size(name: str, graph: nx.Graph) -> NetworkSize:
@@ -96,8 +122,8 @@ def prefecture_rows(analysis: Analysis) -> list[PrefectureRow]:
     technologies, shared systems) and the initiatives behind the edges."""
     labels: dict[str, str] = {}
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for name, graph in analysis.bipartite.items():
-        partner = PARTNERS[name]
+    for name, partner in PARTNERS.items():
+        graph = analysis.bipartite[name]
         governments: dict[str, set[str]] = defaultdict(set)
         partners: dict[str, set[str]] = defaultdict(set)
         initiatives: dict[str, set[str]] = defaultdict(set)

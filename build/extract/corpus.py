@@ -9,15 +9,26 @@ metadata, and its SHA-256. ``sources/README.md`` tells a maintainer how to add o
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import re
 import tomllib
 from itertools import combinations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
-from dxkg.pipeline.records import Edition, edition_label, edition_order
+from dxkg.pipeline.records import EDITION_PATTERN, edition_label, edition_order
 
 MANIFEST_NAME = "manifest.toml"
 DocumentKind = Literal["case-collection", "survey", "guide"]
@@ -27,6 +38,12 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     "survey": ("year",),
     "guide": (),
 }
+#: A document's file name: the next number and a 16-digit hex tag. Without ``.txt`` it is
+#: the last segment of the document's IRI and named graph (``build/iris.py``), used as is.
+DOCUMENT_NAME = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
+#: An issue date: a year, a year and month, or a full date (ISO 8601).
+ISSUED = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class CorpusError(Exception):
@@ -42,7 +59,7 @@ class SourceDocument(BaseModel):
     short_id: str = Field(pattern=r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
     kind: DocumentKind
     profile: str
-    edition_number: Edition | None = None
+    edition_number: str | None = None
     cases: dict[PositiveInt, PositiveInt] | None = None
     year: int | None = None
     title: str
@@ -58,6 +75,51 @@ class SourceDocument(BaseModel):
     licence_note: str | None = None
     sha256: str
 
+    @field_validator("id", mode="before")
+    @classmethod
+    def _corpus_name(cls, value: object) -> object:
+        if isinstance(value, str) and not DOCUMENT_NAME.fullmatch(value):
+            raise ValueError(
+                f'"{value}" is not named as the corpus names documents: three digits, "_", '
+                '16 lower-case hex digits, ".txt" (e.g. "005_0123456789abcdef.txt")'
+            )
+        return value
+
+    @field_validator("edition_number", mode="before")
+    @classmethod
+    def _major_dot_minor(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # pydantic reports a ValueError as the key's problem (a TypeError escapes it)
+            raise ValueError(f'a number in TOML; write it as a string, "{value}"')  # noqa: TRY004
+        if isinstance(value, str) and not re.fullmatch(EDITION_PATTERN, value):
+            raise ValueError(
+                f'"{value}" is not major.minor without leading zeros (e.g. "5.0", "4.5")'
+            )
+        return value
+
+    @field_validator("issued", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        if isinstance(value, datetime.datetime | datetime.time):
+            raise ValueError(f'{value} is not a date; quote it as "YYYY-MM-DD"')  # noqa: TRY004
+        if isinstance(value, datetime.date):
+            return value.isoformat()  # an unquoted TOML date
+        if isinstance(value, str) and not _is_iso_date(value):
+            raise ValueError(f'"{value}" is not an ISO date: "YYYY", "YYYY-MM" or "YYYY-MM-DD"')
+        return value
+
+    @field_validator("sha256", mode="before")
+    @classmethod
+    def _lower_hex(cls, value: object) -> object:
+        if isinstance(value, str) and not SHA256.fullmatch(value):
+            if SHA256.fullmatch(value.lower()):
+                raise ValueError("write the SHA-256 in lower-case hex, as sha256sum prints it")
+            raise ValueError(
+                f'"{value}" is not a SHA-256 (64 hex digits): put what '
+                "`sha256sum sources/<file>` prints"
+            )
+        return value
+
     @model_validator(mode="after")
     def _keys_of_its_kind(self) -> SourceDocument:
         for kind, keys in KIND_KEYS.items():
@@ -66,13 +128,32 @@ class SourceDocument(BaseModel):
                 if given != (kind == self.kind):
                     need = "needs" if kind == self.kind else "cannot have"
                     raise ValueError(f'kind = "{self.kind}" {need} {key}')
-        label = edition_label(self.edition_number) if self.edition_number else None
-        if label and self.edition and self.edition != label:
-            raise ValueError(
-                f'edition = "{self.edition}" is not edition_number = "{self.edition_number}" '
-                f'(expected "{label}")'
-            )
+        if self.edition_number and self.edition:
+            printed = printed_editions(self.edition_number)
+            if self.edition not in printed:
+                expected = " or ".join(f'"{label}"' for label in printed)
+                raise ValueError(
+                    f'edition = "{self.edition}" is not edition_number = '
+                    f'"{self.edition_number}" (expected {expected})'
+                )
         return self
+
+
+def printed_editions(edition_number: str) -> tuple[str, ...]:
+    """How a document may print its edition: ``5.0`` as ``第5.0版`` or ``第5版``."""
+    major, minor = edition_number.split(".")
+    label = edition_label(edition_number)
+    return (label, f"第{major}版") if minor == "0" else (label,)
+
+
+def _is_iso_date(text: str) -> bool:
+    """Whether ``text`` is a year, a year and month, or a date that exists."""
+    if not ISSUED.fullmatch(text):
+        return False
+    try:
+        return len(text) < 10 or bool(datetime.date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def of_kind(documents: dict[str, SourceDocument], kind: DocumentKind) -> list[SourceDocument]:
@@ -94,7 +175,11 @@ def load_manifest(sources_dir: Path) -> dict[str, SourceDocument]:
             documents[doc_id] = SourceDocument(id=doc_id, **fields)
         except ValidationError as error:
             problems += _described(doc_id, error)
-    problems += [*_duplicate_short_ids(documents), *_editions_against_dates(documents)]
+    problems += [
+        *_duplicate_short_ids(documents),
+        *_duplicate_chapters(documents),
+        *_editions_against_dates(documents),
+    ]
     if problems:
         raise CorpusError(f"{path}: invalid manifest:\n  " + "\n  ".join(problems))
     return documents
@@ -105,9 +190,36 @@ def _described(doc_id: str, error: ValidationError) -> list[str]:
     return [
         f'[documents."{doc_id}"] '
         + "".join(f"{part}: " for part in problem["loc"][:1])
-        + problem["msg"].removeprefix("Value error, ")
+        + _message(problem)
         for problem in error.errors()
     ]
+
+
+def _message(problem: ErrorDetails) -> str:
+    """What is wrong, as the maintainer can act on it."""
+    if problem["type"] == "missing" and problem["loc"][:1] == ("profile",):
+        # Imported here: the profiles module imports this one.
+        from dxkg.pipeline.extract.profiles import PROFILES
+
+        known = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in PROFILES.items())
+        return f"missing; known profiles are {known}"
+    return problem["msg"].removeprefix("Value error, ")
+
+
+def _duplicate_chapters(documents: dict[str, SourceDocument]) -> list[str]:
+    """Two case collections may not hold the same chapter of one edition: their cases
+    would have the same keys."""
+    first: dict[tuple[str, int], str] = {}
+    problems = []
+    for doc in of_kind(documents, "case-collection"):
+        for chapter in doc.cases or {}:
+            where = first.setdefault((doc.edition_number or "", chapter), doc.id)
+            if where != doc.id:
+                problems.append(
+                    f'[documents."{doc.id}"] cases: chapter {chapter} of edition '
+                    f'"{doc.edition_number}" is also in [documents."{where}"]'
+                )
+    return problems
 
 
 def _duplicate_short_ids(documents: dict[str, SourceDocument]) -> list[str]:

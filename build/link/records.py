@@ -375,7 +375,8 @@ class AreaMapping(Record):
 
 
 class OrganisationNode(Record):
-    """A company or other body named as provider or participant, one per real organisation."""
+    """A company or other body named as provider or participant, one per real organisation,
+    or the parent company of one that no case names (``type`` ``ParentCompany``)."""
 
     id: str
     type: str
@@ -383,6 +384,8 @@ class OrganisationNode(Record):
     alt_labels: list[str]
     suspected_typo_of: str | None
     suspected_correct_name: str | None
+    #: The parent company (``mappings/reference/vendor-groups.csv``), where the table gives one.
+    sub_organization_of: str | None = None
 
 
 class DepartmentNode(Record):

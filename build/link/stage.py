@@ -19,6 +19,7 @@ from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.link.cases import CaseLinker, link_cases
 from dxkg.pipeline.link.editions import match_edition_chain
 from dxkg.pipeline.link.governments import GovernmentRegistry
+from dxkg.pipeline.link.groups import load_vendor_groups, with_groups
 from dxkg.pipeline.link.organisations import DepartmentDirectory, OrganisationDirectory
 from dxkg.pipeline.link.participants import joint_system_groups
 from dxkg.pipeline.link.records import (
@@ -46,6 +47,7 @@ class ReferenceFiles:
     municipalities: Path
     prefectures: Path
     vendor_aliases: Path
+    vendor_groups: Path
     technologies: Path
     technology_gold: Path
 
@@ -81,7 +83,7 @@ def link_corpus(
     entities = LinkedEntities(
         governments=governments.nodes(),
         area_mappings=governments.area_mappings(),
-        organisations=organisations.nodes,
+        organisations=with_groups(organisations.nodes, load_vendor_groups(files.vendor_groups)),
         departments=sorted(departments.nodes.values(), key=lambda node: node.id),
         tagged=[record for record in tagged if record.uses_technology],
         editions=_edition_nodes(matching),

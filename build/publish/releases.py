@@ -17,7 +17,7 @@ dies, however it dies: a server holds a shared lock on the release it serves, a 
 exclusive lock on its staging folder. A build keeps the newest :data:`KEEP` releases
 (the current one and those before it, to go back to by hand) and any release a running
 server holds; it removes the others, and staging folders that no running build holds
-(left by a killed build). Locks are advisory and local: servers on another machine that
+(left by a killed build). It removes nothing outside ``<dist>.releases/``. Locks are advisory and local: servers on another machine that
 read the same folder over a network file system are not seen.
 """
 
@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dxkg.release import CHECKSUMS, REPORT_JSON
+from dxkg.release import CHECKSUMS, REPORT_JSON, ReleaseError, read_checksums, read_report
 
 #: Published releases kept, newest first, the current one included; releases that a
 #: running server holds are kept besides these.
@@ -48,9 +48,6 @@ RELEASE_NAME = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{12}")
 HOLD_ATTEMPTS = 20
 #: What opening a release that a build has just moved or replaced fails with.
 MOVED = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP})
-#: Files of which a plain ``dist`` folder must hold one to be taken for a release of the
-#: earlier layout (the checksums and the build report).
-RELEASE_FILES = (CHECKSUMS, REPORT_JSON)
 
 # The descriptors of the releases this process serves: kept open for its whole life,
 # so that their shared locks last as long as the process (and its forked workers).
@@ -68,20 +65,61 @@ class NotARelease(Exception):
 
 def check_replaceable(dist: Path) -> None:
     """Raise NotARelease if a symlink to a release cannot take the place of ``dist``
-    without losing what is there: a file, or a folder that holds anything but a release
-    (a folder without any of :data:`RELEASE_FILES`). Missing, a symlink, an empty folder
-    or a release of the earlier layout are fine."""
+    without losing what is there, or its releases folder cannot be made: ``dist`` a
+    file, a symlink that points anywhere but into its releases folder, or a folder that
+    is not a release (:func:`is_release`); ``<dist>.releases`` anything but a folder.
+    Missing, an empty folder or a release of the earlier layout are fine."""
     if not dist.name:
         raise NotARelease(f"{dist} cannot be a release folder: it has no name")
-    if dist.is_symlink() or not dist.exists():
+    _check_releases_dir(releases_dir(dist))
+    if dist.is_symlink():
+        _check_link(dist)
+    elif not dist.exists():
         return
-    if not dist.is_dir():
+    elif not dist.is_dir():
         raise NotARelease(f"{dist} is a file, not a release: name another --dist")
-    if any(dist.iterdir()) and not any((dist / name).is_file() for name in RELEASE_FILES):
+    elif any(dist.iterdir()) and not is_release(dist):
         raise NotARelease(
-            f"{dist} is a folder that holds no release (no {' or '.join(RELEASE_FILES)}): "
-            "dxkg replaces --dist with a symlink to its releases; name another --dist"
+            f"{dist} is a folder that holds no release (no valid {REPORT_JSON}, or files "
+            f"its {CHECKSUMS} does not list): dxkg replaces --dist with a symlink to its "
+            "releases; name another --dist"
         )
+
+
+def _check_releases_dir(folder: Path) -> None:
+    """Raise NotARelease if ``folder`` exists but is not a folder (nor a link to one)."""
+    if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+        raise NotARelease(
+            f"{folder} is not a folder: dxkg keeps the releases there; "
+            "move it away or name another --dist"
+        )
+
+
+def _check_link(dist: Path) -> None:
+    """Raise NotARelease unless the symlink ``dist`` points into its releases folder."""
+    if dist.resolve().parent != releases_dir(dist).resolve():
+        raise NotARelease(
+            f"{dist} is a symlink to {os.readlink(dist)}, not into "
+            f"{releases_dir(dist).name}/: dxkg replaces only its own links; "
+            "name another --dist"
+        )
+
+
+def is_release(folder: Path) -> bool:
+    """Whether ``folder`` provably holds a dxkg release: a build report this dxkg reads,
+    and only regular files that its checksum file lists (besides that file)."""
+    try:
+        read_report(folder / REPORT_JSON)
+        listed = set(read_checksums(folder / CHECKSUMS))
+    except (OSError, ValueError, ReleaseError):
+        return False
+    for path in folder.rglob("*"):
+        if path.is_symlink() or not (path.is_dir() or path.is_file()):
+            return False
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name != CHECKSUMS and name not in listed:
+            return False
+    return True
 
 
 def releases_dir(dist: Path) -> Path:
@@ -182,8 +220,9 @@ def prune(dist: Path, keep: int = KEEP) -> list[Path]:
     """Remove the releases older than the newest ``keep`` and the leftovers of killed
     builds, except what a running server or build holds; return what was removed.
 
-    Leftovers are staging folders, those the earlier layout left beside ``dist``
-    (``dist.staging-*``, ``dist.previous``) included, and unfinished switch links.
+    Leftovers are staging folders in the releases folder and unfinished switch links.
+    Nothing else beside ``dist`` is removed: folders such as ``dist.previous``, which
+    builds of an earlier layout left, may as well be someone's own.
     """
     folder = releases_dir(dist)
     current = dist.resolve()
@@ -193,8 +232,6 @@ def prune(dist: Path, keep: int = KEEP) -> list[Path]:
     candidates = [path for path in releases[keep:] if path.resolve() != current]
     name = glob.escape(dist.name)
     candidates += folder.glob(STAGING_PREFIX + "*")
-    candidates += dist.parent.glob(f"{name}.staging-*")
-    candidates += dist.parent.glob(f"{name}.previous")
     removed = [path for path in candidates if _remove_unless_held(path)]
     for link in dist.parent.glob(f".{name}.switch-*"):
         if link.is_symlink():  # a build killed between making the link and renaming it

@@ -11,6 +11,7 @@ from pathlib import Path
 from dxkg.pipeline.extract.corpus import SourceDocument
 from dxkg.pipeline.extract.records import Case, CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.link.records import LinkedEntities, LinkedSurvey
+from dxkg.pipeline.publish.dumps import rebase_iri
 from dxkg.pipeline.records import Anomaly, edition_label, edition_order, slug_edition
 from dxkg.pipeline.validate.shacl import ValidationReport
 from dxkg.release import (
@@ -63,13 +64,13 @@ def build_report(
         sources=[ReportedSource(id=d.id, sha256=d.sha256) for d in documents.values()],
         survey=survey_summary(survey, linked),
         cases=[case_collection_summary(extract) for extract in case_extracts],
-        linking=linking_summary(entities),
+        linking=linking_summary(entities, base_iri),
         anomalies=AnomalySummary(
             counts=dict(sorted(Counter(a.kind for a in anomalies).items())), items=anomalies
         ),
         # The data against shapes/: a build that gets here conforms, with no result at all.
         shacl=ShaclSummary(conforms=validation.conforms, counts=validation.counts()),
-        checks=checks_summary(checks),
+        checks=checks_summary(checks, base_iri),
         triples={**triples, "total": sum(triples.values())},
         csv_rows=csv_rows,
         licence=licence,
@@ -106,12 +107,17 @@ def survey_summary(survey: SurveyExtract, linked: LinkedSurvey) -> SurveySummary
     )
 
 
-def checks_summary(checks: ValidationReport) -> ChecksSummary:
-    """What ``shapes/report/`` finds: worth telling, not a reason to call the data wrong."""
+def checks_summary(checks: ValidationReport, base_iri: str) -> ChecksSummary:
+    """What ``shapes/report/`` finds: worth telling, not a reason to call the data wrong.
+    The checks ran on the graphs as minted; their IRIs are given under ``base_iri``."""
 
     def findings(severity: str) -> list[ReportedFinding]:
         return [
-            ReportedFinding(focus=f.focus, path=f.path, message=f.message)
+            ReportedFinding(
+                focus=rebase_iri(f.focus, base_iri),
+                path=rebase_iri(f.path, base_iri),
+                message=f.message,
+            )
             for f in checks.findings
             if f.severity == severity
         ]
@@ -153,8 +159,9 @@ CASE_FIELDS: dict[str, Callable[[Case], object]] = {
 }
 
 
-def linking_summary(entities: LinkedEntities) -> LinkingSummary:
-    """What linking resolved, merged and tagged, and what it could not."""
+def linking_summary(entities: LinkedEntities, base_iri: str) -> LinkingSummary:
+    """What linking resolved, merged and tagged, and what it could not (the joint
+    systems named by their IRIs under ``base_iri``)."""
     matching = entities.edition_matching
     return LinkingSummary(
         governments=GovernmentLinking(
@@ -179,7 +186,9 @@ def linking_summary(entities: LinkedEntities) -> LinkingSummary:
             earlier_without_counterpart=matching.unmatched_earlier,
         ),
         joint_systems=[
-            JointSystem(id=joint.id, label=joint.label, rows=len(joint.reported_as))
+            JointSystem(
+                id=rebase_iri(joint.id, base_iri), label=joint.label, rows=len(joint.reported_as)
+            )
             for joint in entities.joint_systems
         ],
     )

@@ -35,7 +35,7 @@ from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import get_input_stream
 
 from dxkg import media
-from dxkg.namespaces import SD, VOID
+from dxkg.namespaces import FORMATS, SD, VOID
 from dxkg.web import cors
 from dxkg.web.errors import ProtocolError
 from dxkg.web.security import add_security_headers
@@ -228,13 +228,13 @@ def read_request(request: Request, max_bytes: int) -> Operation:
     if request.method != "POST":
         params = request.args
         queries = params.getlist("query")
-    elif request.mimetype == "application/x-www-form-urlencoded":
+    elif request.mimetype == media.FORM:
         params = _form(_body(request, max_bytes))
         queries = params.getlist("query")
-    elif request.mimetype == "application/sparql-query":
+    elif request.mimetype == media.SPARQL_QUERY:
         params = request.args
         queries = [_utf8_query(request, max_bytes)]
-    elif request.mimetype == "application/sparql-update":
+    elif request.mimetype == media.SPARQL_UPDATE:
         raise ProtocolError(403, READ_ONLY)
     else:
         raise ProtocolError(415, f"unsupported media type {request.mimetype!r} for a query")
@@ -397,5 +397,5 @@ def _format_iri(graph_format: RdfFormat) -> str:
     """The W3C format IRI of ``graph_format`` (pyoxigraph names JSON-LD with an IRI of
     its own, ``https://www.w3.org/ns/formats/data/JSON-LD``)."""
     if graph_format == RdfFormat.JSON_LD:
-        return "http://www.w3.org/ns/formats/JSON-LD"
+        return str(FORMATS["JSON-LD"])
     return graph_format.iri

@@ -102,7 +102,7 @@ class RemoteEngine:
     The query is sent as an urlencoded POST with the protocol dataset; the results
     are parsed, capped and re-serialised here, so limits and formats match the
     embedded engine. The store's own default graph applies: dxkg's releases expect the
-    union of the named graphs there (``dxkg publish --union-default-graph``).
+    union of the named graphs there (``dxkg load --union-default-graph``).
     """
 
     def __init__(self, endpoint: str, memory_bytes: int = DEFAULT_MEMORY_BYTES) -> None:

@@ -13,10 +13,13 @@ from typing import NamedTuple
 
 from flask import Blueprint, Response, url_for
 
+from dxkg.pipeline.publish.tabledocs import TABLES
 from dxkg.release import (
     CATALOGUE,
     CHECKSUMS,
+    CSV_DATAPACKAGE,
     CSV_FOLDER,
+    CSV_METADATA,
     EXAMPLE_QUERIES,
     FIGURES,
     JSONLD,
@@ -64,18 +67,24 @@ class Kind(NamedTuple):
     description: tuple[str, str] | None
 
 
-#: What each CSV export lists, by file stem, in the order of the home page's classes.
-CSV_TABLES = {
-    "initiatives": MESSAGES["csv_initiatives"],
-    "case-studies": MESSAGES["csv_case_studies"],
-    "shared-systems": MESSAGES["csv_shared_systems"],
-    "municipalities": MESSAGES["csv_municipalities"],
-    "vendors": MESSAGES["csv_vendors"],
-    "technologies": MESSAGES["csv_technologies"],
-    "roles": MESSAGES["csv_roles"],
-    "organizations": MESSAGES["csv_organizations"],
-    "departments": MESSAGES["csv_departments"],
-}
+#: The CSV tables, described by their titles in the data package that describes them, in
+#: its order (the home page's classes, then the link tables), and the descriptions.
+CSV_FILES: tuple[Kind, ...] = (
+    *(
+        Kind(
+            f"{CSV_FOLDER}/{table.name}.csv",
+            "csv",
+            filled(
+                MESSAGES["file_csv_links"] if table.is_link_table else MESSAGES["file_csv_table"],
+                (table.ja, table.en),
+            ),
+        )
+        for table in TABLES
+    ),
+    Kind(f"{CSV_FOLDER}/*.csv", "csv", MESSAGES["file_csv"]),
+    Kind(CSV_DATAPACKAGE, "csv", MESSAGES["file_csv_datapackage"]),
+    Kind(CSV_METADATA, "csv", MESSAGES["file_csv_metadata"]),
+)
 
 #: The network analysis (``network/``): summary, measures, figures, then each network's
 #: exports by format (one file per network and format: the name says which network).
@@ -109,11 +118,7 @@ KNOWN_FILES: tuple[Kind, ...] = (
     Kind(TURTLE, "dumps", MESSAGES["file_turtle"]),
     Kind(JSONLD, "dumps", MESSAGES["file_jsonld"]),
     Kind(JSONLD_CONTEXT, "dumps", MESSAGES["file_jsonld_context"]),
-    *(
-        Kind(f"{CSV_FOLDER}/{stem}.csv", "csv", filled(MESSAGES["file_csv_table"], table))
-        for stem, table in CSV_TABLES.items()
-    ),
-    Kind(f"{CSV_FOLDER}/*.csv", "csv", MESSAGES["file_csv"]),
+    *CSV_FILES,
     *NETWORK_FILES,
     Kind(CATALOGUE, "metadata", MESSAGES["file_catalogue"]),
     Kind(VOID_DESCRIPTION, "metadata", MESSAGES["file_void"]),

@@ -10,14 +10,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, send_file
+from flask import Blueprint, Response, abort, current_app, request, send_file
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
-from dxkg import media
+from dxkg import media, namespaces
 from dxkg.release import CATALOGUE, CHECKSUMS, JSONLD_CONTEXT, NQUADS, VOID_DESCRIPTION, Release
-from dxkg.web.sparql.results import GRAPH_FORMATS
+from dxkg.web.sparql.results import GRAPH_FORMATS, choose
+from dxkg.web.views import catalogue as catalogue_view
+from dxkg.web.views import pages
 
 blueprint = Blueprint("release", __name__)
+#: The RDF forms of the catalogue, by media type (Turtle, as published, first).
+CATALOGUE_FORMS = {
+    media.of(form): form for form in (RdfFormat.TURTLE, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
+}
+#: The prefixes the served catalogue is written with (those of the published file).
+PREFIXES = namespaces.prefixes(
+    [
+        *("rdf", "rdfs", "xsd", "owl", "skos", "prov"),
+        *("dcat", "dcatap", "dct", "adms", "foaf", "spdx", "vcard"),
+    ]
+)
 
 
 def current() -> Release:
@@ -70,8 +83,31 @@ def void() -> Response:
 
 @blueprint.get("/catalog")
 def catalogue() -> Response:
-    """The DCAT-AP catalogue of the release."""
-    return send(CATALOGUE)
+    """The DCAT-AP catalogue of the release, with its addresses on this server's host
+    (:func:`.catalogue.served`), in the form ``Accept`` prefers: Turtle (when it names
+    none, as the published file is), JSON-LD, RDF/XML, or the HTML page of what it says.
+    ``/download/catalog.ttl`` is the file as published, its addresses under the base IRI."""
+    offered = [*CATALOGUE_FORMS, media.HTML]
+    media_type = choose(offered, request.headers.get("Accept"))
+    if media_type is None:
+        response = Response(
+            f"406 Not Acceptable: offered {', '.join(offered)}\n", 406, mimetype=media.TEXT
+        )
+    else:
+        response = _catalogue_as(media_type)
+    response.vary.add("Accept")
+    return response
+
+
+def _catalogue_as(media_type: str) -> Response:
+    """The catalogue as served (:func:`.catalogue.served`) in ``media_type``: an RDF form
+    of :data:`CATALOGUE_FORMS`, or HTML."""
+    base_iri = current_app.config["BASE_IRI"]
+    triples = catalogue_view.served(published_path(CATALOGUE), base_iri, request.host_url)
+    if media_type == media.HTML:
+        return pages.render("catalogue.html", catalogue_view.page(triples))
+    body = serialize(triples, format=CATALOGUE_FORMS[media_type], prefixes=PREFIXES)
+    return Response(body, mimetype=media_type)
 
 
 def graph_document(graph: str, media_type: str) -> bytes:

@@ -76,6 +76,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checksum": ("SHA-256", "SHA-256"),
     "catalogue": ("DCAT カタログ", "DCAT catalogue"),
     "void": ("VoID 記述", "VoID description"),
+    # the catalogue's page (/catalog in HTML)
+    "catalogue_intro": (
+        (
+            "このリリースの DCAT-AP 3 カタログです。同じ URL が Accept ヘッダーに応じて "
+            "Turtle、JSON-LD、RDF/XML でも応答し（指定がなければ Turtle）、"
+            "ダウンロード URL はこのサーバーのものです。公開されたファイルそのもの："
+        ),
+        (
+            "The release's DCAT-AP 3 catalogue. The same URL answers in Turtle, JSON-LD or "
+            "RDF/XML by the Accept header (Turtle when it names none), with the download URLs "
+            "of this server. The file as published:"
+        ),
+    ),
+    "publisher": ("公開者", "Publisher"),
+    "contact": ("問い合わせ先", "Contact"),
+    "issued": ("公開日", "Issued"),
+    "modified": ("更新日", "Modified"),
+    "datasets": ("データセット", "Datasets"),
+    "identifier": ("識別子", "Identifier"),
+    "version": ("版", "Version"),
+    "frequency": ("更新頻度", "Update frequency"),
+    "themes": ("テーマ", "Themes"),
+    "keywords": ("キーワード", "Keywords"),
+    "distributions": ("配布ファイル", "Distributions"),
+    "data_service": ("データサービス", "Data service"),
+    "source_documents": ("出典文書", "Source documents"),
+    "rights": ("権利・利用条件", "Rights and terms of use"),
     "run": ("実行", "Run"),
     "examples": ("例題クエリ", "Example queries"),
     "not_found": ("見つかりません", "Not found"),
@@ -102,7 +129,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bytes": ("バイト", "bytes"),
     "checksums_file": ("チェックサム一覧（SHA256SUMS）", "Checksums (SHA256SUMS)"),
     "group_dumps": ("データセット（RDF ダンプ）", "Dataset dumps (RDF)"),
-    "group_csv": ("CSV（クラスごと）", "CSV (one file per class)"),
+    "group_csv": ("CSV（クラスごとの表と対応表）", "CSV (a table per class, link tables)"),
     "group_metadata": ("メタデータ", "Metadata"),
     "group_other": ("その他", "Other"),
     # what each file of a release holds ("{}": what file_csv_table and file_figure are of)
@@ -139,16 +166,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{}の一覧（CSV、UTF-8 BOM付き、1列目がIRI）",
         "{}, one per row (CSV, UTF-8 with a byte-order mark, the IRI first)",
     ),
-    "csv_initiatives": ("取組（AI・RPA 等の活用）", "Initiatives (AI, RPA and other uses)"),
-    "csv_case_studies": ("事例", "Case studies"),
-    "csv_shared_systems": ("共同利用システム", "Shared systems"),
-    "csv_municipalities": ("地方公共団体", "Local governments"),
-    "csv_vendors": ("サービス提供事業者", "Vendors"),
-    "csv_technologies": ("技術", "Technologies"),
-    "csv_roles": ("デジタル人材の役職", "Digital-talent posts"),
-    "csv_organizations": ("DX推進組織", "DX organisations"),
-    "csv_departments": ("部署", "Departments"),
+    "file_csv_links": (
+        "{}の対応表（CSV、UTF-8 BOM付き、1行に2つのIRI）",
+        "{}: a link table, a pair of IRIs per row (CSV, UTF-8 with a byte-order mark)",
+    ),
     "file_csv": ("CSV 表（UTF-8、BOM付き）", "CSV table (UTF-8 with a byte-order mark)"),
+    "file_csv_datapackage": (
+        "CSV 表の説明：列、型、主キー、外部キー（Frictionless Data Package）",
+        "What the CSV tables hold: columns, types, keys (Frictionless data package)",
+    ),
+    "file_csv_metadata": (
+        "CSV 表の説明（W3C CSVW メタデータ）",
+        "What the CSV tables hold (W3C CSVW metadata)",
+    ),
     "file_network_summary": (
         "ネットワーク分析の概要（規模、上位のベンダーと技術、都道府県別の集計。JSON）",
         (
@@ -307,6 +337,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "技術（同じ自治体での利用による射影）",
         "Technologies used by the same municipalities (projection)",
     ),
+    "network_vendor-group-municipality": (
+        "企業グループ–自治体",
+        "Corporate group–municipality",
+    ),
+    "network_vendor-municipality-edition": (
+        "ベンダー–自治体（{}）",
+        "Vendor–municipality ({})",
+    ),
     "network": ("ネットワーク", "Network"),
     "network_sizes": ("ネットワークの規模", "Network sizes"),
     "nodes": ("ノード", "Nodes"),
@@ -322,7 +360,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "多くの自治体で使われる技術",
         "Technologies used by the most municipalities",
     ),
+    "top_vendor_groups": (
+        "多くの自治体と関わる企業グループ",
+        "Corporate groups serving the most municipalities",
+    ),
     "vendor": ("ベンダー", "Vendor"),
+    "vendor_group": ("企業グループ", "Corporate group"),
     "technology": ("技術", "Technology"),
     "municipalities_served": ("自治体数", "Municipalities"),
     "initiatives": ("取組数", "Initiatives"),

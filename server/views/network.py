@@ -1,8 +1,9 @@
 """The network page: the release's network analysis in tables, figures and one drawing.
 
 ``/network`` (and ``/network.json``) shows what ``network/summary.json`` says (the size
-of each network, the vendors and technologies reaching the most municipalities, the
-communities, a row per prefecture), the build's figures, a link to every export, and
+of each network, the vendors, corporate groups and technologies reaching the most
+municipalities, the communities, a row per prefecture), the build's figures, a link to
+every export, and
 the vendor–municipality network drawn with Cytoscape.js and filtered by prefecture,
 technology and minimum weight (``static/network.js``, which fetches the release's own
 ``.cyjs`` file). The tables and the list of nodes are the page without JavaScript.
@@ -64,6 +65,7 @@ def network() -> Response:
                 for row in summary.networks
             ],
             "top_vendors": linked(summary.top_vendors, names),
+            "top_vendor_groups": linked(summary.top_vendor_groups, names),
             "top_technologies": linked(summary.top_technologies, names),
             "prefectures": linked(summary.prefectures, names),
             "communities": communities(summary.networks),
@@ -92,7 +94,8 @@ class Names:
 def wanted(summary: NetworkSummary, nodes: list[dict], edges: list[dict]) -> set[str]:
     """Every resource the page names: ranked rows, prefectures, the drawing's nodes and the
     technologies of its edges."""
-    found = {row.iri for row in [*summary.top_vendors, *summary.top_technologies]}
+    ranked = [*summary.top_vendors, *summary.top_vendor_groups, *summary.top_technologies]
+    found = {row.iri for row in ranked}
     found |= {row.iri for row in summary.prefectures}
     found |= {node["id"] for node in nodes}
     found |= {node["prefecture"] for node in nodes if node.get("prefecture")}

@@ -11,8 +11,9 @@ instead of failing.
 
 from __future__ import annotations
 
+from dxkg.pipeline.records import edition_label, slug_edition
 from dxkg.release import Release
-from dxkg.web.views.i18n import MESSAGES, pick
+from dxkg.web.views.i18n import MESSAGES, filled, pick
 
 #: The name of each network export format (by its key in ``dxkg.release.NETWORK_EXPORTS``).
 EXPORT_NAMES = {
@@ -30,8 +31,12 @@ NETWORK_NAMES = {
     "municipality-by-vendor": MESSAGES["network_municipality-by-vendor"],
     "vendor-by-municipality": MESSAGES["network_vendor-by-municipality"],
     "technology-by-municipality": MESSAGES["network_technology-by-municipality"],
+    "vendor-group-municipality": MESSAGES["network_vendor-group-municipality"],
 }
-#: The caption of each figure (by its file name in ``dxkg.release.FIGURES``).
+#: The stem of an edition's vendor–municipality network: this, then the edition (``v4``).
+EDITION_NETWORK = "vendor-municipality-v"
+#: The caption of each figure, by its file name (the names of ``dxkg.release.FIGURES``;
+#: tests/test_registry_names.py keeps them the same).
 FIGURE_CAPTIONS = {
     "degree-distribution.svg": MESSAGES["figure_degree-distribution.svg"],
     "top-vendors.svg": MESSAGES["figure_top-vendors.svg"],
@@ -40,8 +45,15 @@ FIGURE_CAPTIONS = {
 
 
 def network_label(name: str) -> str:
-    """A network's name in the interface language (its file stem for one it does not know)."""
-    return pick(NETWORK_NAMES[name]) if name in NETWORK_NAMES else name
+    """A network's name in the interface language (its file stem for one it does not know);
+    an edition's network is named with the edition (``ベンダー–自治体（第4.0版）``)."""
+    if name in NETWORK_NAMES:
+        return pick(NETWORK_NAMES[name])
+    if name.startswith(EDITION_NETWORK):
+        edition = slug_edition(name.removeprefix(EDITION_NETWORK))
+        parts = (edition_label(edition), f"edition {edition}")
+        return pick(filled(MESSAGES["network_vendor-municipality-edition"], parts))
+    return name
 
 
 def entity_measures(release: Release, resource: str) -> list[dict]:

@@ -20,7 +20,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
 
 from dxkg.pipeline.publish.searchindex import fold, search_key
 from dxkg.release import SEARCH_INDEX
@@ -74,8 +75,22 @@ WHERE CASE WHEN :class IS NULL THEN n <= :per_group
 ORDER BY classes.name, n
 """
 
-#: One read-only connection per worker thread, opened on first use (after gunicorn forked).
-_connections: dict[tuple[int, int, Path], sqlite3.Connection] = {}
+#: Where an application keeps its threads' connections to the index (:func:`_connection`).
+CONNECTIONS = "dxkg.search.connections"
+
+
+class _ThreadConnection(threading.local):
+    """A thread's read-only connection to the index, and the process that opened it."""
+
+    pid: int | None = None
+    connection: sqlite3.Connection | None = None
+
+
+@blueprint.record_once
+def _hold_connections(state: BlueprintSetupState) -> None:
+    """Give the application its per-thread connections: one application serves one
+    release, so one index; they go when the application does."""
+    state.app.extensions[CONNECTIONS] = _ThreadConnection()
 
 
 @blueprint.get("/search")
@@ -218,13 +233,13 @@ def _link(**changes: str | None) -> str:
 def _connection(path: Path) -> sqlite3.Connection:
     """This thread's read-only connection to the index at ``path``.
 
-    Opened lazily and kept per process and thread: a connection must not cross a fork,
-    and sqlite3 refuses one made in another thread.
+    Opened lazily and kept on the application, per process and thread: a connection must
+    not cross a fork, and sqlite3 refuses one made in another thread.
     ``immutable`` spares the locking, as a release never changes in place (a new
     build replaces the whole folder).
     """
-    key = (os.getpid(), threading.get_ident(), path)
-    if key not in _connections:
+    held: _ThreadConnection = current_app.extensions[CONNECTIONS]
+    if held.connection is None or held.pid != os.getpid():
         uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
-        _connections[key] = sqlite3.connect(uri, uri=True)
-    return _connections[key]
+        held.connection, held.pid = sqlite3.connect(uri, uri=True), os.getpid()
+    return held.connection
