@@ -61,6 +61,12 @@ def case(key: str) -> str:
     return f"{ID}case/{key}"
 
 
+def case_initiative(first_key: str) -> str:
+    """The initiative a chain of case editions reports, named by its first edition's case:
+    ``v2-1-3`` → ``…/id/initiative/v2-1-3``."""
+    return f"{ID}initiative/{first_key}"
+
+
 def case_category_scheme(edition: str) -> str:
     """The TOC headings of one edition: ``2.0`` → ``…/id/scheme/case-categories-v2``."""
     return f"{ID}scheme/case-categories-v{edition_slug(edition)}"
@@ -116,3 +122,14 @@ def uri(printed: str) -> str:
     ``https://host/a b.html`` → ``https://host/a%20b.html``.
     """
     return _NOT_IN_URIS.sub(lambda match: quote(match.group()), printed.strip())
+
+
+def guide_rule(guide_item: str, kind: str, value: str) -> str:
+    """A rule linking records to a guide item: ``focus-area/ai-rpa``, ``technology``,
+    ``rpa`` → ``…/id/guide-rule/focus-area-ai-rpa/technology/rpa``."""
+    return f"{ID}guide-rule/{guide_item.replace('/', '-')}/{kind}/{segment(value)}"
+
+
+def guide_assignment(record: str, guide_item: str) -> str:
+    """That a record concerns a guide item (a concept IRI): ``…/guide/focus-area-ai-rpa``."""
+    return f"{record}/guide/{guide_item.rsplit('/', 1)[1]}"

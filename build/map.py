@@ -52,12 +52,18 @@ def survey_nodes(linked: LinkedSurvey) -> list[Record]:
 
 def link_nodes(entities: LinkedEntities) -> list[Record]:
     """What linking asserts across documents: outward area links, technology tags,
-    edition links and joint systems (the "links" graph)."""
+    edition links, the initiatives the cases report, joint systems and what changed between
+    case editions (the "links" graph)."""
     return [
         *entities.area_mappings,
         *entities.tagged,
         *entities.editions,
+        *entities.initiatives,
         *entities.joint_systems,
+        *entities.edition_changes,
+        *entities.guide_rules,
+        *entities.guide_links,
+        *entities.technology_guide_items,
     ]
 
 

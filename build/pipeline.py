@@ -25,6 +25,7 @@ from rdflib import Graph
 
 from dxkg.config import DEFAULT_BASE_IRI, Paths
 from dxkg.pipeline.analysis.export import write_network
+from dxkg.pipeline.entailment import INFERRED, entailed
 from dxkg.pipeline.extract.citations import check_cited_lines, named_documents
 from dxkg.pipeline.extract.corpus import SourceDocument, of_kind, require_declared, verify_corpus
 from dxkg.pipeline.extract.profiles import (
@@ -35,8 +36,10 @@ from dxkg.pipeline.extract.profiles import (
 from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.extract.sourcetext import read_source_lines
 from dxkg.pipeline.extract.typos import load_suspected_typos, scan_document
+from dxkg.pipeline.link.focusareas import check_rule_citations, load_rule_rows
 from dxkg.pipeline.link.government_codes import MUNICIPALITIES_FILE
 from dxkg.pipeline.link.groups import check_group_citations, cited_documents, load_vendor_groups
+from dxkg.pipeline.link.localgov import LOCALGOVJP_FILE, LOCALGOVJP_PREFECTURES_FILE
 from dxkg.pipeline.link.records import LinkedCases, LinkedEntities, LinkedSurvey
 from dxkg.pipeline.link.stage import ReferenceFiles, link_corpus
 from dxkg.pipeline.map import case_nodes, link_nodes, load_context, map_records, survey_nodes
@@ -81,6 +84,8 @@ VENDOR_ALIASES_FILE = "reference/vendor-aliases.csv"
 VENDOR_GROUPS_FILE = "reference/vendor-groups.csv"
 TECHNOLOGY_GOLD_FILE = "reference/technology-gold.csv"
 TECHNOLOGIES_FILE = "schemes/technologies.ttl"
+GUIDE_RULES_FILE = "reference/focus-area-rules.csv"
+GUIDE_SCHEMES_FILE = "schemes/dx-guide.ttl"
 CATALOGUE_FILE = "catalogue.toml"
 SUSPECTED_TYPOS_FILE = "reference/suspected-typos.csv"
 TYPOS_FILE = "suspected-typos.json"
@@ -166,6 +171,12 @@ def reference_files(paths: Paths) -> ReferenceFiles:
         vendor_groups=paths.mappings / VENDOR_GROUPS_FILE,
         technologies=paths.ontology / TECHNOLOGIES_FILE,
         technology_gold=paths.mappings / TECHNOLOGY_GOLD_FILE,
+        guide_rules=paths.mappings / GUIDE_RULES_FILE,
+        guide_schemes=paths.ontology / GUIDE_SCHEMES_FILE,
+        localgovjp=(
+            paths.mappings / LOCALGOVJP_FILE,
+            paths.mappings / LOCALGOVJP_PREFECTURES_FILE,
+        ),
     )
 
 
@@ -188,7 +199,8 @@ def map_stage(
     linked_path: Path, documents: dict[str, SourceDocument], paths: Paths
 ) -> dict[str, Graph]:
     """``work/link`` → the named graphs, by name: one per source document that has records
-    (the survey, each case collection), then the shared graphs."""
+    (the survey, each case collection), then the shared graphs, and last what they entail
+    (:mod:`dxkg.pipeline.entailment`)."""
     linked = LinkedSurvey.model_validate_json((linked_path / "survey.json").read_text("utf-8"))
     cases = LinkedCases.model_validate_json((linked_path / "cases.json").read_text("utf-8"))
     entities = LinkedEntities.model_validate_json(
@@ -216,14 +228,18 @@ def map_stage(
         "ontology": Graph().parse(paths.ontology / ONTOLOGY_FILE, format="turtle"),
         "schemes": schemes,
     }
+    graphs[INFERRED] = entailed(
+        {name: graph for name, graph in graphs.items() if name != "ontology"}, graphs["ontology"]
+    )
     return graphs
 
 
 def _data_graph(graphs: dict[str, Graph]) -> Graph:
-    """The data graphs with the schemes they link to (the ontology is given apart)."""
+    """The data graphs with the schemes they link to (the ontology is given apart): what
+    the sources state; the shapes judge that, not what it entails."""
     data = Graph()
     for name, graph in graphs.items():
-        if name != "ontology":
+        if name not in ("ontology", INFERRED):
             data += graph
     return data
 
@@ -300,6 +316,7 @@ def run_build(
             check_cited_lines([paths.ontology / name for name in SCHEME_FILES], paths.sources)
             groups = load_vendor_groups(paths.mappings / VENDOR_GROUPS_FILE)
             check_group_citations(groups, paths.sources)
+            check_rule_citations(load_rule_rows(paths.mappings / GUIDE_RULES_FILE), paths.sources)
         return build_from_extracts(extracted, documents, paths, work, timer, base_iri, overrides)
 
 
@@ -348,6 +365,29 @@ def build_from_extracts(
     return Build(build_report, timer.timings)
 
 
+#: The product's classes: each answers a plain ``?x a dxkg:C`` (the inferred graph states the
+#: types its subclasses entail).
+MAIN_CLASSES = (
+    "Municipality",
+    "Initiative",
+    "Technology",
+    "Vendor",
+    "Role",
+    "Organization",
+    "SharedSystem",
+)
+
+
+def class_counts(release: Store, base_iri: str) -> dict[str, int]:
+    """The instances of each of :data:`MAIN_CLASSES` in the release as published."""
+    counts = {}
+    for name in MAIN_CLASSES:
+        query = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a <{base_iri}ontology#{name}> }}"
+        (row,) = release.query(query, use_default_graph_as_union=True)
+        counts[name] = int(row[0].value)
+    return counts
+
+
 def write_release(
     out: Path,
     graphs: dict[str, Graph],
@@ -385,6 +425,7 @@ def write_release(
         validation,
         checks,
         triples,
+        class_counts(release, base_iri),
         csv_rows,
         licence=licence_summary(settings),
         networks=network.networks,

@@ -40,6 +40,9 @@ ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 #: e-Stat's standard area codes: ``C`` and a local government's code without its check digit.
 ESTAT_SAC = Namespace("http://data.e-stat.go.jp/lod/sac/")
+#: The W3C's WGS84 vocabulary (``geo:lat``, ``geo:long``); rdflib's ``WGS`` has ``https``, and
+#: rdflib's ``geo`` is GeoSPARQL, which dxkg does not use.
+WGS84 = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
 #: Every namespace besides dxkg's own, by its prefix.
 COMMON: Mapping[str, Namespace] = MappingProxyType(
@@ -61,6 +64,7 @@ COMMON: Mapping[str, Namespace] = MappingProxyType(
         "sd": SD,
         "adms": ADMS,
         "dcatap": DCATAP,
+        "geo": WGS84,
     }
 )
 

@@ -29,11 +29,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple, Self
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from rdflib import Graph
 from rdflib.exceptions import ParserError
 
-from dxkg.pipeline.link.records import TaggingEvaluation, UnresolvedName, VendorCounts
+from dxkg.pipeline.link.records import (
+    ReferenceDisagreement,
+    TaggingEvaluation,
+    UnresolvedName,
+    VendorCounts,
+)
 from dxkg.pipeline.records import Anomaly, Record
 
 #: Every other file of the release with its SHA-256, as ``sha256sum`` writes them. A
@@ -174,6 +179,10 @@ class GovernmentLinking(Record):
     resolved_names: int
     unresolved_names: list[UnresolvedName]
     referenced_by_kind: dict[str, int]
+    #: Governments referred to that localgovjp gives a point and website for.
+    with_localgovjp: int = 0
+    #: Codes, names, readings and English names localgovjp and the code table disagree on.
+    reference_disagreements: list[ReferenceDisagreement] = Field(default_factory=list)
 
 
 class OrganisationLinking(VendorCounts):
@@ -198,6 +207,10 @@ class EditionLinking(Record):
     pairs_by_rule: dict[str, int]
     new_in_later_edition: list[str]
     earlier_without_counterpart: list[str]
+    #: The initiatives the cases report: one per chain of editions.
+    initiatives: int
+    #: The edition changes (``dxkg:EditionChange``) by the field that changed.
+    changes_by_field: dict[str, int]
 
 
 class JointSystem(Record):
@@ -216,6 +229,8 @@ class LinkingSummary(Record):
     technologies: TechnologyLinking
     editions: EditionLinking
     joint_systems: list[JointSystem]
+    #: The records (initiatives, shared systems) linked to each item of the guide (004).
+    guide_items: dict[str, int]
 
 
 class AnomalySummary(Record):
@@ -278,7 +293,8 @@ class BuildReport(JsonFile):
 
     The counts are checked against what the documents state. The report also holds
     the anomalies, the SHACL results (none: the release conforms), the report's own
-    checks, the triples per named graph (with their ``total``), the rows per CSV
+    checks, the triples per named graph (with their ``total``), the instances of the main
+    classes, the rows per CSV
     table, the licence, the network sizes, the release date and the base IRI.
     """
 
@@ -290,6 +306,8 @@ class BuildReport(JsonFile):
     shacl: ShaclSummary
     checks: ChecksSummary
     triples: dict[str, int]
+    #: Instances of each of the vocabulary's main classes, as ``?x a dxkg:C`` answers.
+    classes: dict[str, int]
     csv_rows: dict[str, int]
     licence: Licence
     networks: list[NetworkSize]

@@ -95,9 +95,14 @@ def test_the_entity_page_shows_what_changed_since_the_other_edition(server):
     data = get(f"{server}/page/{CASE}.json").json()
     (edition,) = data["editions"]
     assert edition["when"] == "earlier" and edition["other"]["href"] == "/page/id/case/v2-1-4"
-    costs = next(c for c in edition["changes"] if c["property"]["iri"] == BASE + "ontology#cost")
-    assert "イニシャルコスト 68,515千円" in [v["label"] for v in costs["only_here"]]
-    assert "イニシャルコスト 31,415千円" in [v["label"] for v in costs["only_there"]]
+    # read from the release's dxkg:EditionChange nodes, the values as printed, with their lines
+    (costs,) = [c for c in edition["changes"] if c["field"]["iri"] == BASE + "ontology#cost"]
+    assert (costs["kind"], costs["old"], costs["new"]) == (
+        "modified",
+        "イニシャルコスト 31,415千円",
+        "イニシャルコスト 68,515千円",
+    )
+    assert (costs["oldLine"], costs["newLine"]) == (589, 401)
 
 
 def test_incoming_links_are_grouped_counted_and_paged(server):
@@ -118,7 +123,7 @@ def test_incoming_links_are_grouped_counted_and_paged(server):
 
 def test_the_class_page_lists_and_counts_facet_values(server):
     data = get(f"{server}/class/Initiative.json").json()
-    assert data["total"] == 357 and len(data["items"]) == 50 and data["pages"] == 8
+    assert data["total"] == 448 and len(data["items"]) == 50 and data["pages"] == 9
     technology = next(f for f in data["facets"] if f["key"] == "technology")
     rpa = next(v for v in technology["values"] if v["value"].endswith("technology-rpa"))
     narrowed = get(f"{server}/class/Initiative.json", technology=rpa["value"]).json()

@@ -44,13 +44,13 @@ def test_home_lists_the_classes_and_switches_to_english(page: Page, server: str)
     page.goto(server + "/")
     expect(page).to_have_title(re.compile("自治体DXナレッジグラフ"))
     expect(page.locator("html")).to_have_attribute("lang", "ja")
-    expect(class_row(page, "取組").get_by_role("cell").last).to_have_text("357")
+    expect(class_row(page, "取組").get_by_role("cell").last).to_have_text("448")
 
     page.get_by_role("link", name="English").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Municipal DX knowledge graph")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(class_row(page, "Initiative").get_by_role("cell").last).to_have_text("357")
+    expect(class_row(page, "Initiative").get_by_role("cell").last).to_have_text("448")
 
 
 def test_search_box_is_reached_by_keyboard_and_submits(page: Page, server: str):

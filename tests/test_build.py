@@ -79,6 +79,7 @@ def test_named_graphs_and_counts(release):
         "municipalities",
         "organisations",
         "links",
+        "inferred",
         "metadata",
         "ontology",
         "schemes",
@@ -91,7 +92,7 @@ def test_named_graphs_and_counts(release):
     assert classes["Initiative"] == 357
     assert classes["SharedSystem"] == 123
     assert classes["Role"] == 42
-    assert classes["Organization"] == 72
+    assert classes["DXPromotionBody"] == 72
     cases = dataset.graph(GRAPHS + "source/001_b7b77d4349d817ea")
     case_classes = {str(r["class"]).split("#")[-1]: int(r["n"]) for r in cases.query(query)}
     assert case_classes["CaseStudy"] == 82
@@ -106,7 +107,7 @@ def test_report_states_mismatches_and_entities(release):
         "Initiative": 357,
         "SharedSystem": 123,
         "Role": 42,
-        "Organization": 72,
+        "DXPromotionBody": 72,
     }
     mismatched = [c for c in report["survey"]["categories"] if c["stated"] != c["found"]]
     assert mismatched == [

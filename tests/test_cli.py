@@ -29,7 +29,7 @@ def test_stats_and_validate_on_the_release(release):
     stats = CliRunner().invoke(main, ["stats", "--dist", str(paths.dist)])
     assert stats.exit_code == 0, stats.output
     assert "https://dxkg.example.org/ontology#Initiative" in stats.output
-    assert "357" in stats.output
+    assert "448" in stats.output
     validate = CliRunner().invoke(main, ["validate", "--dist", str(paths.dist)])
     assert validate.exit_code == 0, validate.output
     assert "Violation" not in validate.output

@@ -268,6 +268,5 @@ def test_the_changed_figures_show_as_differences(client, case, part, now, before
     (edition,) = data["editions"]
     assert edition["when"] == "earlier"
     assert edition["other"]["href"] == f"/page/id/case/v4-{case.removeprefix('v5-')}"
-    (change,) = [c for c in edition["changes"] if c["property"]["iri"].endswith(f"#{part}")]
-    assert [value["label"] for value in change["only_here"]] == [now]
-    assert [value["label"] for value in change["only_there"]] == [before]
+    (change,) = [c for c in edition["changes"] if c["field"]["iri"].endswith(f"#{part}")]
+    assert (change["kind"], change["new"], change["old"]) == ("modified", now, before)

@@ -31,7 +31,7 @@ def test_every_term_the_mappings_use_is_declared():
     declared = {str(term) for term in TERMS}
     for path in (PROJECT_ROOT / "mappings").glob("*.context.jsonld"):
         for value in json.loads(path.read_text("utf-8"))["@context"].values():
-            iri = value["@id"] if isinstance(value, dict) else value
+            iri = value.get("@id", value.get("@reverse")) if isinstance(value, dict) else value
             if isinstance(iri, str) and iri.startswith("dxkg:"):
                 assert NS + iri[5:] in declared, (path.name, iri)
 

@@ -25,7 +25,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from dxkg.web.errors import ProtocolError
 from dxkg.web.sparql.executor import Job, QueryProcess, union_default_graph
-from servers import dxkg_server, process_table
+from servers import dxkg_server, endpoint_server, process_table
 from test_endpoint_limits import server_pid
 
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -263,9 +263,38 @@ def test_no_query_gets_a_5xx(server, query, status, message):
     assert get(server, "ASK {}").status_code == 200, "the engine still answers"
 
 
+#: A sort of every object of the release: numbers, strings, dates and IRIs together.
+MIXED_SORT = "SELECT ?o { ?s ?p ?o } ORDER BY ?o LIMIT 1"
+#: What oxigraph 0.5.13 says when its sort meets its own comparison of unlike literals (a
+#: number and a string by their lexical forms), which is no total order.
+NO_TOTAL_ORDER = "does not correctly implement a total order"
+
+
+def test_a_sort_of_mixed_terms_never_ends_the_service(release):
+    """oxigraph 0.5.13's sort may panic on unlike terms, depending on their order in the
+    store (so on the data). dxkg's query process then dies: the answer is a 400 that says
+    why, never a 5xx, and the next query is answered by a fresh query process."""
+    paths, _ = release
+    with dxkg_server(paths.dist) as base:
+        sort = get(base, MIXED_SORT)
+        answered = sort.status_code == 200
+        assert answered or (sort.status_code == 400 and NO_TOTAL_ORDER in sort.text), sort.text
+        assert get(base, "ASK {}").status_code == 200
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="defect: oxigraph 0.5.13's server aborts on this sort of the release's terms "
+    f"('{NO_TOTAL_ORDER}'), and dxkg forwards it: one valid query ends the remote store",
+)
+def test_a_sort_of_mixed_terms_does_not_end_the_remote_store(release):
+    paths, _ = release
+    with endpoint_server("remote", paths.dist) as base:  # its own store
+        sort = get(base, MIXED_SORT)
+        assert sort.status_code < 500 and get(base, "ASK {}").status_code == 200, sort.text
+
+
 def test_queries_that_once_failed_are_answered(server):
-    mixed = get(server, "SELECT ?o { ?s ?p ?o } ORDER BY ?o LIMIT 1")
-    assert mixed.status_code == 200, mixed.text
     unknown = get(server, "SELECT ?x { BIND(<http://example.org/fn>(1) AS ?x) }")
     if unknown.status_code == 400:  # a remote store fails such a query: dxkg says why
         assert "does not know: <http://example.org/fn>" in unknown.text

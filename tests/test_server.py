@@ -151,4 +151,4 @@ def test_cors_header(server):
 def test_home_page_escapes_and_shows_counts(server):
     page = requests.get(server + "/")
     assert page.status_code == 200
-    assert "Initiative" in page.text and "357" in page.text
+    assert "Initiative" in page.text and "448" in page.text

@@ -14,6 +14,8 @@ PREFIXES = """
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
 """
 
 VALID = (
@@ -47,7 +49,10 @@ VALID = (
     dxkg:responsibleDepartment <municipality/131016/department/住民税務課> ;
     dxkg:municipality <municipality/131016> ; dxkg:provider <vendor/x> ;
     dxkg:usesTechnology <concept/technology-ai> ; dxkg:technologyTag <case/v2-3-1/technology/ai> ;
-    dxkg:newInEdition true .
+    dxkg:newInEdition true ; dxkg:describes <initiative/v2-3-1> .
+<initiative/v2-3-1> a dxkg:Initiative ; rdfs:label "事例"@ja ; dxkg:prefecture <municipality/130001> ;
+    dxkg:municipality <municipality/131016> ; dxkg:provider <vendor/x> ;
+    dxkg:usesTechnology <concept/technology-ai> ; dxkg:cost <case/v2-3-1/cost/initial> .
 <case/v2-3-1/technology/ai> a dxkg:TechnologyTag ; rdfs:label "技術タグ: AI"@ja ;
     dxkg:technology <concept/technology-ai> ; dxkg:matchedField "title" ; dxkg:matchedText "ＡＩ"@ja .
 <municipality/131016/department/住民税務課> a dxkg:Department ; rdfs:label "住民税務課"@ja ;
@@ -61,7 +66,9 @@ VALID = (
 <case/v2-3-1/department/1> a dxkg:DepartmentContact ; rdfs:label "住民税務課"@ja ;
     dxkg:department <municipality/131016/department/住民税務課> ;
     <https://schema.org/telephone> "0868-54-2985" ; <https://schema.org/email> "a@town.example.jp" .
-<municipality/131016> a dxkg:SpecialWard ; rdfs:label "千代田区"@ja ; dxkg:localGovernmentCode "131016" ;
+<municipality/131016> a dxkg:SpecialWard ; rdfs:label "千代田区"@ja, "Chiyoda City"@en ;
+    geo:lat 35.69388889 ; geo:long 139.7536111 ; foaf:homepage <https://www.city.chiyoda.lg.jp/> ;
+    dxkg:populationFigure <case/v2-3-1/population> ; dxkg:localGovernmentCode "131016" ;
     skos:closeMatch <http://data.e-stat.go.jp/lod/sac/C13101> ;
     dxkg:inPrefecture <municipality/130001> .
 <vendor/x> a dxkg:Vendor ; rdfs:label "株式会社エックス"@ja ; skos:altLabel "エックス"@ja ;
@@ -106,6 +113,16 @@ def test_valid_sample_conforms(shapes, ontology):
 
 
 BREAKAGES = {
+    "case describing no initiative": (
+        "dxkg:newInEdition true ; dxkg:describes <initiative/v2-3-1> .",
+        "dxkg:newInEdition true .",
+        "",
+    ),
+    "initiative both a survey row and a case's": (
+        'dxkg:remark "備考"@ja .',
+        'dxkg:remark "備考"@ja .\n<case/v2-3-1> dxkg:describes <initiative/x> .',
+        "never both",
+    ),
     "check digit": ('"130001"', '"130002"', "check digit"),
     "code pattern": ('"130001"', '"13001"', "two digits, 000"),
     "English label": ('"Tokyo Metropolis"@en', '"Tokyo"@ja', "English label"),
@@ -189,6 +206,19 @@ BREAKAGES = {
         '"Artificial intelligence"@en',
         '"人工知能"@ja',
         "English preferred",
+    ),
+    "government English label": ('"Chiyoda City"@en', '"Chiyoda"@ja', "one English label"),
+    "office outside Japan": ("geo:lat 35.69388889", "geo:lat 51.5", "latitude"),
+    "office longitude as text": ("geo:long 139.7536111", 'geo:long "139.75"', "longitude"),
+    "website not an IRI": (
+        "foaf:homepage <https://www.city.chiyoda.lg.jp/>",
+        'foaf:homepage "www.city.chiyoda.lg.jp"',
+        "website",
+    ),
+    "population of a government": (
+        "dxkg:populationFigure <case/v2-3-1/population> ; dxkg:localGovernmentCode",
+        "dxkg:populationFigure <t1> ; dxkg:localGovernmentCode",
+        "",
     ),
     "e-Stat area code": ("sac/C13101>", "sac/C13102>", "first five digits"),
     "e-Stat link missing": (

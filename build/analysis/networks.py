@@ -51,19 +51,24 @@ from dxkg.pipeline.records import EDITION_PATTERN, edition_order, edition_slug
 
 PREFIXES = ("dxkg", "rdfs", "skos", "org", "dct", "prov", "schema")
 
-REVISIONS = "SELECT ?newer ?older WHERE { ?newer prov:wasRevisionOf ?older }"
+#: The case studies that report each initiative of the case collections.
+REPORTS_OF = "SELECT ?initiative ?record WHERE { ?record dxkg:describes ?initiative }"
 
+#: Each initiative's vendors, with the reports (case studies) that name them.
 VENDOR_ROLES = """
-SELECT ?record ?government ?vendor ?role WHERE {
-  ?record a dxkg:CaseStudy ; dxkg:municipality ?government ; ?property ?vendor .
+SELECT ?initiative ?record ?government ?vendor ?role WHERE {
+  ?initiative a dxkg:Initiative ; dxkg:municipality ?government ; ?property ?vendor .
   VALUES (?property ?role) { (dxkg:provider "provider") (dxkg:participant "participant") }
   ?vendor a dxkg:Vendor .
+  ?record dxkg:describes ?initiative ; ?property ?vendor .
 }"""
 
+#: Each initiative's technologies, with the reports that name them; a survey row is an
+#: initiative and its own report.
 TECHNOLOGY_USES = """
-SELECT ?record ?government ?technology WHERE {
-  VALUES ?class { dxkg:CaseStudy dxkg:Initiative }
-  ?record a ?class ; dxkg:municipality ?government ; dxkg:usesTechnology ?technology .
+SELECT ?initiative ?record ?government ?technology WHERE {
+  ?initiative a dxkg:Initiative ; dxkg:municipality ?government ; dxkg:usesTechnology ?technology .
+  OPTIONAL { ?record dxkg:describes ?initiative ; dxkg:usesTechnology ?technology }
 }"""
 
 SYSTEM_PARTICIPATION = """
@@ -109,7 +114,7 @@ SELECT ?government ?class ?code ?prefecture WHERE {
 
 POPULATIONS = """
 SELECT ?government ?persons ?date WHERE {
-  ?case a dxkg:CaseStudy ; dxkg:municipality ?government ; dxkg:populationFigure ?figure .
+  ?government a dxkg:Municipality ; dxkg:populationFigure ?figure .
   ?figure dxkg:persons ?persons ; dxkg:referenceDate ?date .
 }"""
 
@@ -155,39 +160,12 @@ class Government:
 
 
 @dataclass(frozen=True)
-class Lineages:
-    """The editions of each case (``prov:wasRevisionOf``), followed along the whole chain."""
-
-    older_of: dict[str, str]
-    newer_of: dict[str, str]
-
-    @classmethod
-    def read(cls, revisions: Iterable[dict[str, str]]) -> Lineages:
-        """The lineages from the rows of :data:`REVISIONS`."""
-        older_of = {row["newer"]: row["older"] for row in revisions}
-        return cls(older_of, {older: newer for newer, older in older_of.items()})
-
-    def newest(self, record: str) -> str:
-        """The newest edition of ``record`` (itself for a record nothing revises): the
-        initiative it belongs to, named by that edition."""
-        while record in self.newer_of:
-            record = self.newer_of[record]
-        return record
-
-    def chain(self, initiative: str) -> list[str]:
-        """Every edition of an initiative, newest first."""
-        chain = [initiative]
-        while chain[-1] in self.older_of:
-            chain.append(self.older_of[chain[-1]])
-        return chain
-
-
-@dataclass(frozen=True)
 class Facts:
     """What the sources say about each record (a case, a survey row): the edition that prints
-    it (``2020年調査`` for the survey), the years it names, its costs in yen by kind."""
+    it (``2020年調査`` for the survey), the years it names, its costs in yen by kind; and
+    the reports of each initiative of the case collections, newest edition first."""
 
-    lineages: Lineages
+    reports: dict[str, list[str]]
     editions: dict[str, str]
     years: dict[str, set[int]]
     costs: dict[str, dict[str, int]]
@@ -260,7 +238,7 @@ def build_networks(store: Store, base_iri: str) -> Networks:
         read_labels(release.select(LABELS)),
         facts,
     )
-    technology_ties, technologies = read_technology_ties(release.select(TECHNOLOGY_USES), facts)
+    technology_ties, technologies = read_technology_ties(release.select(TECHNOLOGY_USES))
     vendor_ties, by_edition = read_vendor_ties(release.select(VENDOR_ROLES), facts, technologies)
     heads = group_heads(release.select(PARENTS))
     vendors = {vendor for _, vendor in vendor_ties}
@@ -287,7 +265,7 @@ def build_networks(store: Store, base_iri: str) -> Networks:
 
 
 def read_facts(release: ReleaseGraph) -> Facts:
-    """The lineages of the cases, and each record's edition, years and costs."""
+    """The reports of the initiatives, and each record's edition, years and costs."""
     reports = release.select(REPORTS)
     years: dict[str, set[int]] = defaultdict(set)
     for row in release.select(SCHEDULES):
@@ -298,24 +276,27 @@ def read_facts(release: ReleaseGraph) -> Facts:
     costs: dict[str, dict[str, int]] = defaultdict(dict)
     for row in release.select(COSTS):
         costs[row["record"]][row["kind"]] = round(Decimal(row["yen"]))
-    return Facts(
-        Lineages.read(release.select(REVISIONS)),
-        {row["record"]: row["edition"] for row in reports},
-        dict(years),
-        dict(costs),
-    )
+    editions = {row["record"]: row["edition"] for row in reports}
+    reports_of: dict[str, list[str]] = defaultdict(list)
+    for row in release.select(REPORTS_OF):
+        reports_of[row["initiative"]].append(row["record"])
+    newest_first = {
+        initiative: sorted(records, key=lambda r: edition_key(editions[r]), reverse=True)
+        for initiative, records in reports_of.items()
+    }
+    return Facts(newest_first, editions, dict(years), dict(costs))
 
 
 def read_technology_ties(
-    rows: Iterable[dict[str, str]], facts: Facts
+    rows: Iterable[dict[str, str]],
 ) -> tuple[dict[tuple[str, str], Tie], dict[str, set[str]]]:
     """The technology–government ties, and the technologies of each initiative."""
     ties: dict[tuple[str, str], Tie] = defaultdict(Tie)
     technologies: dict[str, set[str]] = defaultdict(set)
     for row in rows:
-        initiative = facts.lineages.newest(row["record"])
+        initiative = row["initiative"]
         tie = ties[row["government"], row["technology"]]
-        tie.records.add(row["record"])
+        tie.records.add(row.get("record", initiative))
         tie.initiatives.add(initiative)
         technologies[initiative].add(row["technology"])
     return ties, technologies
@@ -329,7 +310,7 @@ def read_vendor_ties(
     by_edition: dict[str, dict[tuple[str, str], Tie]] = defaultdict(lambda: defaultdict(Tie))
     for row in rows:
         key = (row["government"], row["vendor"])
-        initiative = facts.lineages.newest(row["record"])
+        initiative = row["initiative"]
         for tie in (ties[key], by_edition[facts.editions[row["record"]]][key]):
             tie.records.add(row["record"])
             tie.initiatives.add(initiative)
@@ -523,7 +504,7 @@ class Descriptions:
         for initiative in sorted(tie.initiatives):
             printed = [
                 self.facts.costs[record]
-                for record in self.facts.lineages.chain(initiative)
+                for record in self.facts.reports.get(initiative, [initiative])
                 if record in tie.records and record in self.facts.costs
             ]
             for kind in sorted({kind for costs in printed for kind in costs}):

@@ -154,6 +154,15 @@ class CaseLinker:
         prefecture = self.governments.prefecture(case.prefecture, case.source)
         return prefecture, self.governments.resolve(case.organisation_text, case.source)
 
+    def population_place(self, case: Case) -> str | None:
+        """The government the case's population figure is for (its printed place, resolved
+        within the case's prefecture or, failing that, alone), or None, reported."""
+        population = case.population
+        if population is None:
+            return None
+        span = (case.source.document, population.line)
+        return self.governments.resolve_in_context(population.place, span, case.prefecture)
+
     def named(self, case: Case, role: str, names: list[str]) -> list[str]:
         """The organisations a provider or participant list names, in order, once each."""
         found = (self.organisations.refers_to(case.key, role, name) for name in names)
@@ -271,6 +280,7 @@ def link_case(case: Case, linker: CaseLinker) -> CaseNode:
             persons=population.persons,
             reference_date=population.as_of,
             source_line=population.line,
+            population_of=linker.population_place(case),
         )
         if population
         else None,

@@ -26,7 +26,18 @@ from dxkg.pipeline.link.government_codes import (
     MunicipalityTable,
     Resolution,
 )
-from dxkg.pipeline.link.records import AreaMapping, GovernmentNode, UnresolvedName
+from dxkg.pipeline.link.localgov import (
+    LocalGovEntry,
+    disagreements,
+    english_name,
+    load_localgovjp,
+)
+from dxkg.pipeline.link.records import (
+    AreaMapping,
+    GovernmentNode,
+    ReferenceDisagreement,
+    UnresolvedName,
+)
 from dxkg.pipeline.records import SourceSpan
 
 _CLASSES = {
@@ -47,19 +58,32 @@ class LinkError(Exception):
 class GovernmentRegistry:
     """Resolves names against the code table and records what was referred to."""
 
-    def __init__(self, table: MunicipalityTable, english_names: dict[str, str]) -> None:
+    def __init__(
+        self,
+        table: MunicipalityTable,
+        english_names: dict[str, str],
+        reference: dict[str, LocalGovEntry] | None = None,
+    ) -> None:
         self.table = table
         self.english_names = english_names
+        self.reference = reference or {}  # localgovjp's rows by code
         self.referenced: set[str] = {gov.code for gov in table if gov.is_prefecture}
         self.unresolved: list[UnresolvedName] = []
         self.resolved_names = 0  # lookups answered, over every document
 
     @classmethod
-    def load(cls, table_path: Path, prefectures_path: Path) -> GovernmentRegistry:
-        """The code table, with the prefectures' English names from the prefecture table."""
+    def load(
+        cls,
+        table_path: Path,
+        prefectures_path: Path,
+        localgovjp: tuple[Path, Path] | None = None,
+    ) -> GovernmentRegistry:
+        """The code table, with the prefectures' English names from the prefecture table
+        and, given ``localgovjp`` (its municipalities' and prefectures' files), its facts."""
         with prefectures_path.open(encoding="utf-8", newline="") as handle:
             english = {row["code"]: row["name_en"] for row in csv.DictReader(handle)}
-        return cls(MunicipalityTable.load(table_path), english)
+        reference = load_localgovjp(*localgovjp) if localgovjp else None
+        return cls(MunicipalityTable.load(table_path), english, reference)
 
     def resolve(
         self, name: str, span: SourceSpan | tuple[str, int], prefecture: str | None = None
@@ -141,15 +165,31 @@ class GovernmentRegistry:
             for code in sorted(self.referenced)
         ]
 
+    def reference_disagreements(self) -> list[ReferenceDisagreement]:
+        """Where localgovjp and the code table disagree (none without localgovjp)."""
+        if not self.reference:
+            return []
+        return disagreements(self.table, self.english_names, self.reference)
+
+    def _english(self, gov: LocalGovernment) -> str:
+        """The prefecture table's English name of a prefecture; a romanised one otherwise."""
+        if gov.is_prefecture:
+            return self.english_names[gov.code]
+        return english_name(gov, self.table)
+
     def _node(self, gov: LocalGovernment) -> GovernmentNode:
+        entry = self.reference.get(gov.code)
         return GovernmentNode(
             id=iris.municipality(gov.code),
             type=_CLASSES[gov.kind],
             label=gov.name,
-            label_en=self.english_names.get(gov.code),
+            label_en=self._english(gov),
             kana=gov.kana,
             code=gov.code,
             in_prefecture=None if gov.is_prefecture else iris.municipality(gov.prefecture_code),
             ward_of=iris.municipality(gov.parent_code) if gov.parent_code else None,
             valid_until=gov.valid_until.isoformat() if gov.valid_until else None,
+            lat=entry.lat if entry else None,
+            long=entry.long if entry else None,
+            homepage=entry.homepage if entry else None,
         )

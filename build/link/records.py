@@ -256,6 +256,8 @@ class PopulationNode(Record):
     persons: int
     reference_date: str
     source_line: int
+    #: The government the figure is for (``place`` resolved), which links to the figure.
+    population_of: str | None = None
 
 
 class InterviewNode(Record):
@@ -333,6 +335,27 @@ class CaseNode(Record):
     derived_from: ExcerptNode
 
 
+class CaseInitiativeNode(Record):
+    """One real-world effort that one or more editions of a case report.
+
+    Who, what and with whom are the union over its reports; costs, schedule and services are
+    the nodes of the newest report that prints any (each stays a part of the report that
+    printed it). The reports point to it with ``dxkg:describes``."""
+
+    id: str
+    type: str = "Initiative"
+    label: str
+    described_by: list[str]
+    municipality: str | None
+    prefecture: str
+    uses_technology: list[str]
+    providers: list[str]
+    participants: list[str]
+    costs: list[str]
+    milestones: list[str]
+    services: list[str]
+
+
 class LinkedCases(Record):
     """Every case of the corpus after linking, with the category schemes they use."""
 
@@ -365,6 +388,21 @@ class GovernmentNode(Record):
     in_prefecture: str | None
     ward_of: str | None
     valid_until: str | None
+    #: From localgovjp (``link/localgov.py``): the office's WGS84 point (decimal degrees, as
+    #: printed) and the official website; None for a government it lacks.
+    lat: str | None = None
+    long: str | None = None
+    homepage: str | None = None
+
+
+class ReferenceDisagreement(Record):
+    """A code, name, reading or English name localgovjp gives differently from the code
+    table (``field`` ``code``: the code is in only one of them; the other value is None)."""
+
+    code: str
+    field: str
+    table: str | None
+    localgovjp: str | None
 
 
 class AreaMapping(Record):
@@ -493,9 +531,85 @@ class LinkedEntities(Record):
     departments: list[DepartmentNode]
     tagged: list[TaggedRecord]
     editions: list[EditionNode]
+    initiatives: list[CaseInitiativeNode]
     joint_systems: list[JointSystemNode]
     resolved_names: int
     unresolved_names: list[UnresolvedName]
     edition_matching: EditionMatching
     vendor_counts: VendorCounts
     tagging: TaggingEvaluation
+    #: What changed between matched case editions (``link/changes.py``).
+    edition_changes: list[EditionChangeNode]
+    #: Where localgovjp and the code table disagree (``link/localgov.py``).
+    reference_disagreements: list[ReferenceDisagreement]
+    #: Records linked to the guide's focus areas and other items (``link/focusareas.py``).
+    guide_links: list[GuideLinkedRecord]
+    #: The rules behind those links, and the technologies they cover.
+    guide_rules: list[GuideRuleNode]
+    technology_guide_items: list[TechnologyGuideNode]
+
+
+class EditionChangeNode(Record):
+    """One value that changed between two editions of a case: which field, how, the old and
+    the new value as printed, and the line each is printed on (in its edition's document)."""
+
+    id: str
+    type: str = "EditionChange"
+    label: str
+    label_en: str
+    later_report: str
+    earlier_report: str
+    changed_field: str
+    change_kind: Literal["added", "removed", "modified"]
+    old_value: str | None
+    new_value: str | None
+    old_line: int | None
+    new_line: int | None
+
+
+class GuideRuleNode(Record):
+    """A rule of ``mappings/reference/focus-area-rules.csv``: the guide item, what it
+    matches (kind and value; a technology rule's technology), and the line of the guide
+    (004) and the words that justify it."""
+
+    id: str
+    type: str = "GuideLinkRule"
+    label: str
+    guide_item: str
+    rule_kind: Literal["technology", "category", "title-keyword"]
+    rule_value: str
+    rule_technology: str | None
+    source: str
+    source_line: int
+    basis_quote: str
+    comment: str
+
+
+class GuideAssignmentNode(Record):
+    """That a record concerns a guide item, and why: the rules that matched and what they
+    matched (the record's technologies, its category label or a title keyword)."""
+
+    id: str
+    type: str = "GuideItemAssignment"
+    label: str
+    guide_item: str
+    rule: list[str]
+    via_technology: list[str]
+    via_text: list[str]
+
+
+class GuideLinkedRecord(Record):
+    """A record with the focus areas and other guide items it concerns, and their basis."""
+
+    id: str
+    focus_area: list[str]
+    guide_item: list[str]
+    guide_assignment: list[GuideAssignmentNode]
+
+
+class TechnologyGuideNode(Record):
+    """A technology with the focus areas and other guide items its rules give it."""
+
+    id: str
+    focus_area: list[str]
+    guide_item: list[str]

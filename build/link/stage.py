@@ -17,12 +17,23 @@ from dxkg.pipeline import iris
 from dxkg.pipeline.extract.corpus import SourceDocument
 from dxkg.pipeline.extract.records import CaseCollectionExtract, SurveyExtract
 from dxkg.pipeline.link.cases import CaseLinker, link_cases
+from dxkg.pipeline.link.changes import edition_changes
 from dxkg.pipeline.link.editions import match_edition_chain
+from dxkg.pipeline.link.focusareas import (
+    GuideRule,
+    GuideSubject,
+    link_guide_items,
+    load_rule_rows,
+    resolve_rules,
+    technology_guide_items,
+)
 from dxkg.pipeline.link.governments import GovernmentRegistry
 from dxkg.pipeline.link.groups import load_vendor_groups, with_groups
+from dxkg.pipeline.link.initiatives import case_initiatives
 from dxkg.pipeline.link.organisations import DepartmentDirectory, OrganisationDirectory
 from dxkg.pipeline.link.participants import joint_system_groups
 from dxkg.pipeline.link.records import (
+    CaseInitiativeNode,
     CaseNode,
     EditionMatching,
     EditionNode,
@@ -50,6 +61,11 @@ class ReferenceFiles:
     vendor_groups: Path
     technologies: Path
     technology_gold: Path
+    #: localgovjp's municipalities and prefectures (``link/localgov.py``).
+    localgovjp: tuple[Path, Path]
+    #: The focus-area rules and the guide's schemes they name (``link/focusareas.py``).
+    guide_rules: Path
+    guide_schemes: Path
 
 
 def link_corpus(
@@ -59,7 +75,7 @@ def link_corpus(
     files: ReferenceFiles,
 ) -> tuple[LinkedSurvey, LinkedCases, LinkedEntities]:
     """Link every record of the corpus; see the module docstring."""
-    governments = GovernmentRegistry.load(files.municipalities, files.prefectures)
+    governments = GovernmentRegistry.load(files.municipalities, files.prefectures, files.localgovjp)
     linked_survey = link_survey(survey, documents, files.code_lists, governments)
     vendors = resolve_organisations(
         _organisation_mentions(case_extracts), load_vendor_aliases(files.vendor_aliases)
@@ -80,6 +96,10 @@ def link_corpus(
         ),
     ]
     matching = match_edition_chain(case for extract in case_extracts for case in extract.cases)
+    rules = _guide_rules(files)
+    initiatives = case_initiatives(
+        linked_cases.cases, matching.links, {record.id: record for record in tagged}
+    )
     entities = LinkedEntities(
         governments=governments.nodes(),
         area_mappings=governments.area_mappings(),
@@ -87,11 +107,19 @@ def link_corpus(
         departments=sorted(departments.nodes.values(), key=lambda node: node.id),
         tagged=[record for record in tagged if record.uses_technology],
         editions=_edition_nodes(matching),
+        initiatives=initiatives,
         joint_systems=_joint_systems(survey, linked_survey.shared_systems),
         resolved_names=governments.resolved_names,
         unresolved_names=governments.unresolved,
+        reference_disagreements=governments.reference_disagreements(),
         edition_matching=matching,
         vendor_counts=vendors.counts,
+        edition_changes=edition_changes(linked_cases, matching),
+        guide_rules=[rule.node for rule in rules],
+        guide_links=link_guide_items(
+            _guide_subjects(linked_survey, linked_cases, initiatives, tagged), rules
+        ),
+        technology_guide_items=technology_guide_items(rules),
         tagging=evaluate_tags(
             {
                 record.id.removeprefix(DEFAULT_BASE_IRI): {
@@ -103,6 +131,43 @@ def link_corpus(
         ),
     )
     return linked_survey, linked_cases, entities
+
+
+def _guide_rules(files: ReferenceFiles) -> list[GuideRule]:
+    """The focus-area rules resolved against the schemes."""
+    return resolve_rules(load_rule_rows(files.guide_rules), files.guide_schemes, files.technologies)
+
+
+def _guide_subjects(
+    survey: LinkedSurvey,
+    cases: LinkedCases,
+    initiatives: list[CaseInitiativeNode],
+    tagged: list[TaggedRecord],
+) -> list[GuideSubject]:
+    """What the focus-area rules read of the initiatives (the cases', each as its newest
+    report files and titles it, and the survey's) and the survey's shared systems:
+    technologies, category label, title."""
+    technologies = {record.id: record.uses_technology for record in tagged}
+    labels = {node.id: node.label for node in [*cases.categories, *survey.categories]}
+    newest = {case.id: case for case in cases.cases}
+    subjects = [
+        GuideSubject(
+            id=initiative.id,
+            technologies=initiative.uses_technology,
+            category_label=labels.get(newest[initiative.described_by[-1]].category or ""),
+            title=initiative.label,
+        )
+        for initiative in initiatives
+    ]
+    return subjects + [
+        GuideSubject(
+            id=record.id,
+            technologies=technologies.get(record.id, []),
+            category_label=labels.get(record.category),
+            title=record.label,
+        )
+        for record in [*survey.initiatives, *survey.shared_systems]
+    ]
 
 
 def _organisation_mentions(extracts: Iterable[CaseCollectionExtract]) -> list[tuple[str, str, str]]:

@@ -229,7 +229,7 @@ class SurveyLinker:
         common = self._common(row, row.name, [row.composition, row.remit])
         return LinkedOrganization(
             **common,
-            type="Organization",
+            type="DXPromotionBody",
             established_by=common["reported_by"],
             composition=row.composition,
             remit=row.remit,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dxkg.pipeline.extract.corpus import SourceDocument
 from dxkg.pipeline.extract.records import Case, CaseCollectionExtract, SurveyExtract
-from dxkg.pipeline.link.records import LinkedEntities, LinkedSurvey
+from dxkg.pipeline.link.records import LinkedEntities, LinkedSurvey, ReferenceDisagreement
 from dxkg.pipeline.publish.dumps import rebase_iri
 from dxkg.pipeline.records import Anomaly, edition_label, edition_order, slug_edition
 from dxkg.pipeline.validate.shacl import ValidationReport
@@ -48,6 +48,7 @@ def build_report(
     validation: ValidationReport,
     checks: ValidationReport,
     triples: dict[str, int],
+    classes: dict[str, int],
     csv_rows: dict[str, int],
     *,
     licence: Licence,
@@ -72,6 +73,7 @@ def build_report(
         shacl=ShaclSummary(conforms=validation.conforms, counts=validation.counts()),
         checks=checks_summary(checks, base_iri),
         triples={**triples, "total": sum(triples.values())},
+        classes=classes,
         csv_rows=csv_rows,
         licence=licence,
         networks=networks,
@@ -102,7 +104,7 @@ def survey_summary(survey: SurveyExtract, linked: LinkedSurvey) -> SurveySummary
             "Initiative": len(linked.initiatives),
             "SharedSystem": len(linked.shared_systems),
             "Role": len(linked.roles),
-            "Organization": len(linked.organizations),
+            "DXPromotionBody": len(linked.organizations),
         },
     )
 
@@ -168,6 +170,8 @@ def linking_summary(entities: LinkedEntities, base_iri: str) -> LinkingSummary:
             resolved_names=entities.resolved_names,
             unresolved_names=entities.unresolved_names,
             referenced_by_kind=dict(sorted(Counter(g.type for g in entities.governments).items())),
+            with_localgovjp=sum(1 for g in entities.governments if g.homepage),
+            reference_disagreements=entities.reference_disagreements,
         ),
         organisations=OrganisationLinking(
             **entities.vendor_counts.model_dump(),
@@ -184,6 +188,12 @@ def linking_summary(entities: LinkedEntities, base_iri: str) -> LinkingSummary:
             pairs_by_rule=dict(sorted(Counter(link.rule for link in matching.links).items())),
             new_in_later_edition=matching.new_cases,
             earlier_without_counterpart=matching.unmatched_earlier,
+            initiatives=len(entities.initiatives),
+            changes_by_field=dict(
+                sorted(
+                    Counter(_local_name(c.changed_field) for c in entities.edition_changes).items()
+                )
+            ),
         ),
         joint_systems=[
             JointSystem(
@@ -191,7 +201,21 @@ def linking_summary(entities: LinkedEntities, base_iri: str) -> LinkingSummary:
             )
             for joint in entities.joint_systems
         ],
+        guide_items=dict(
+            sorted(
+                Counter(
+                    item.rsplit("/", 1)[-1]
+                    for record in entities.guide_links
+                    for item in record.guide_item
+                ).items()
+            )
+        ),
     )
+
+
+def _local_name(iri: str) -> str:
+    """``…/rdf-schema#label`` → ``label``: a vocabulary term by its local name."""
+    return iri.rsplit("#", 1)[-1]
 
 
 def case_collection_summary(extract: CaseCollectionExtract) -> CaseCollectionSummary:
@@ -261,6 +285,8 @@ def to_markdown(report: BuildReport) -> str:
     ]
     out += ["", "## Triples per graph", ""]
     out += [f"- {name}: {count}" for name, count in report.triples.items()]
+    out += ["", "## Main classes (`?x a dxkg:C`, with what the inferred graph entails)", ""]
+    out += [f"- dxkg:{name}: {count}" for name, count in report.classes.items()]
     out += ["", "## CSV exports (rows)", ""]
     out += [f"- csv/{name}.csv: {count}" for name, count in report.csv_rows.items()]
     out += ["", "## Networks (network/)", ""]
@@ -299,14 +325,24 @@ def linking_markdown(linking: LinkingSummary) -> list[str]:
             f"unresolved: {len(governments.unresolved_names)}"
         ),
         f"- Governments referred to: {governments.referenced_by_kind}",
+        (
+            f"- Governments with localgovjp's office point and website: "
+            f"{governments.with_localgovjp} of {sum(governments.referenced_by_kind.values())}; "
+            "localgovjp and the code table disagree on "
+            f"{len(governments.reference_disagreements)} entries"
+        ),
         organisation_line,
         technology_line,
         (
             f"- Edition pairs: {editions.linked_pairs} {editions.pairs_by_rule}; "
             f"{new_per_edition(editions.new_in_later_edition)}"
         ),
+        f"- Initiatives the cases report (one per chain of editions): {editions.initiatives}",
+        f"- Edition changes by field: {editions.changes_by_field}",
+        f"- Records linked to each item of the guide (004): {linking.guide_items}",
         f"- Joint shared systems: {len(linking.joint_systems)}",
     ]
+    out += disagreement_table(governments.reference_disagreements)
     if governments.unresolved_names:
         out += [
             "",
@@ -318,6 +354,21 @@ def linking_markdown(linking: LinkingSummary) -> list[str]:
             for n in governments.unresolved_names
         ]
     return out
+
+
+def disagreement_table(disagreements: list[ReferenceDisagreement]) -> list[str]:
+    """The entries localgovjp and the code table disagree on, as a Markdown table (none: [])."""
+    if not disagreements:
+        return []
+    return [
+        "",
+        "| code | field | code table | localgovjp |",
+        "|---|---|---|---|",
+        *(
+            f"| {d.code} | {d.field} | {d.table or '—'} | {d.localgovjp or '—'} |"
+            for d in disagreements
+        ),
+    ]
 
 
 def new_per_edition(keys: list[str]) -> str:

@@ -233,6 +233,13 @@ CASE_STUDIES = Table(
         Column("departments", "担当部署", "Departments", "list", "See case-study-departments.csv."),
         link("previous_edition", "前の版の事例", "Same case, earlier edition", "case-studies"),
         Column("new_in_edition", "この版で新規", "New in this edition", "boolean"),
+        Column(
+            "initiative",
+            "取組",
+            "Initiative",
+            "iri",
+            "The initiative the case reports: the same for every edition of the case.",
+        ),
     ),
 )
 

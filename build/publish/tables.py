@@ -80,6 +80,9 @@ QUERIES: dict[str, str] = {
         WHERE {
           ?iri a ?class ; dxkg:localGovernmentCode ?code ; rdfs:label ?label .
           FILTER (lang(?label) = 'ja' && STRSTARTS(STR(?class), STR(dxkg:)))
+          # the most specific class: the one the graph states, not those it entails
+          FILTER NOT EXISTS { ?iri a ?narrower . ?narrower rdfs:subClassOf ?class
+                              FILTER (?narrower != ?class) }
           BIND (STRAFTER(STR(?class), '#') AS ?kind)
           OPTIONAL { ?iri rdfs:label ?label_en FILTER (lang(?label_en) = 'en') }
           OPTIONAL { ?iri dxkg:nameKana ?name_kana }
@@ -92,8 +95,8 @@ QUERIES: dict[str, str] = {
                (GROUP_CONCAT(DISTINCT ?vendor_name; SEPARATOR='\x1f') AS ?vendors)
                (GROUP_CONCAT(DISTINCT ?technology_name; SEPARATOR='\x1f') AS ?technologies)
                (GROUP_CONCAT(DISTINCT ?department_name; SEPARATOR='\x1f') AS ?departments)
-               ?previous_edition ?new_in_edition WHERE {{
-          ?iri a dxkg:CaseStudy ; rdfs:label ?label ; dxkg:edition ?edition ;
+               ?previous_edition ?new_in_edition ?initiative WHERE {{
+          ?iri a dxkg:CaseStudy ; dxkg:describes ?initiative ; rdfs:label ?label ; dxkg:edition ?edition ;
                dxkg:chapterNumber ?chapter ; dxkg:chapterLabel ?chapter_label ;
                dxkg:caseNumber ?number ; dxkg:organisationText ?organisation .
           OPTIONAL {{ ?iri dxkg:municipality ?municipality .
@@ -119,7 +122,7 @@ QUERIES: dict[str, str] = {
                      FILTER (lang(?department_name) = 'ja') }}
           OPTIONAL {{ ?iri prov:wasRevisionOf ?previous_edition }}
           OPTIONAL {{ ?iri dxkg:newInEdition ?new_in_edition }}
-        }} GROUP BY {CASE_STUDY_COLUMNS} ?previous_edition ?new_in_edition
+        }} GROUP BY {CASE_STUDY_COLUMNS} ?previous_edition ?new_in_edition ?initiative
         ORDER BY ?iri""",
     "initiatives": f"""
         SELECT {SURVEY_SELECT} ?usage ?shareability ?shareability_code ?remark
@@ -166,7 +169,7 @@ QUERIES: dict[str, str] = {
         }} ORDER BY ?iri""",
     "organizations": f"""
         SELECT {SURVEY_SELECT} ?composition ?remit WHERE {{
-          ?iri a dxkg:Organization ; dxkg:composition ?composition ; dxkg:remit ?remit .
+          ?iri a dxkg:DXPromotionBody ; dxkg:composition ?composition ; dxkg:remit ?remit .
           {SURVEY_WHERE}
         }} ORDER BY ?iri""",
     "vendors": f"""

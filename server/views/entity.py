@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import abort, current_app, g, request
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, NamedNode
 
-from dxkg.namespaces import DCTERMS, PROV, RDF
+from dxkg.namespaces import RDF
 from dxkg.web.views import files, graphdata, networkdata
 from dxkg.web.views.graphdata import Labels, Term, iri
 
@@ -23,10 +23,10 @@ INCOMING_PAGE = 20
 #: Most properties whose incoming links are listed.
 MAX_INCOMING_PROPERTIES = 40
 
+#: Most edition changes read for one case (the most any case has is a few dozen).
+MAX_CHANGES = 500
+
 RDF_TYPE = str(RDF.type)
-REVISION_OF = str(PROV.wasRevisionOf)
-#: Properties that always differ between editions of a case and say nothing about it.
-EDITION_BOOKKEEPING = {RDF_TYPE, REVISION_OF, str(PROV.wasDerivedFrom), str(DCTERMS.isPartOf)}
 
 
 def is_graph(resource: str) -> bool:
@@ -203,45 +203,47 @@ def other_editions(resource: str) -> list[tuple[str, str]]:
     return [(row["other"].value, row["when"].value) for row in rows]
 
 
-def comparable(resource: str, term: Term, labels: dict[str, Labels]) -> str:
-    """A value as compared across editions: a part of the case (cost, milestone…) by label."""
-    if isinstance(term, Literal):
-        return term.value
-    if term.value.startswith(resource + "/"):
-        return labels.get(term.value, Labels()).best("ja") or ""
-    return term.value
+def edition_changes(resource: str) -> dict[str, list[dict]]:
+    """The change nodes (``dxkg:EditionChange``, made by the link stage) between ``resource``
+    and each other edition of its case, by the other edition, in the order the build numbered
+    them: field, kind, and the old and new value as printed with their lines."""
+    node = iri(resource)
+    rows = graphdata.select(
+        f"""SELECT ?change ?field ?kind ?later ?earlier ?old ?new ?oldLine ?newLine WHERE {{
+              {{ ?change dxkg:laterReport {node} }} UNION {{ ?change dxkg:earlierReport {node} }}
+              ?change a dxkg:EditionChange ; dxkg:changedField ?field ; dxkg:changeKind ?kind ;
+                      dxkg:laterReport ?later ; dxkg:earlierReport ?earlier .
+              OPTIONAL {{ ?change dxkg:oldValue ?old }} OPTIONAL {{ ?change dxkg:newValue ?new }}
+              OPTIONAL {{ ?change dxkg:oldSourceLine ?oldLine }}
+              OPTIONAL {{ ?change dxkg:newSourceLine ?newLine }}
+            }} LIMIT {MAX_CHANGES}"""
+    )
+    by_other: dict[str, list[dict]] = {}
+    for row in sorted(rows, key=lambda row: _change_number(row["change"].value)):
+        later = row["later"].value
+        other = row["earlier"].value if later == resource else later
+        by_other.setdefault(other, []).append(
+            {
+                "iri": row["change"].value,
+                "field": row["field"].value,
+                "kind": row["kind"].value,
+                **{key: _optional(row, key) for key in ("old", "new", "oldLine", "newLine")},
+            }
+        )
+    return by_other
 
 
-def edition_changes(
-    resource: str,
-    mine: list[tuple[str, Term]],
-    other: str,
-    theirs: list[tuple[str, Term]],
-    labels: dict[str, Labels],
-) -> list[dict]:
-    """Per property, the values only this edition has and those only the other has."""
+def _change_number(change: str) -> int:
+    """``…/case/v4-1-4/change/12`` → 12."""
+    return int(change.rsplit("/", 1)[1])
 
-    def index(owner: str, pairs: list[tuple[str, Term]]) -> dict[str, dict[str, Term]]:
-        found: dict[str, dict[str, Term]] = {}
-        for prop, term in pairs:
-            if prop not in EDITION_BOOKKEEPING:
-                found.setdefault(prop, {})[comparable(owner, term, labels)] = term
-        return found
 
-    here, there = index(resource, mine), index(other, theirs)
-    changes = []
-    for prop in sorted(set(here) | set(there), key=lambda p: named(p, labels)["label"]):
-        only_here = [v for key, v in here.get(prop, {}).items() if key not in there.get(prop, {})]
-        only_there = [v for key, v in there.get(prop, {}).items() if key not in here.get(prop, {})]
-        if only_here or only_there:
-            changes.append(
-                {
-                    "property": named(prop, labels),
-                    "only_here": [value(term, labels) for term in only_here],
-                    "only_there": [value(term, labels) for term in only_there],
-                }
-            )
-    return changes
+def _optional(row: dict, key: str) -> str | int | None:
+    """A row's optional value: a line as a number, a printed value as its text."""
+    found = row.get(key)
+    if found is None:
+        return None
+    return int(found.value) if key.endswith("Line") else found.value
 
 
 def describe(resource: str, path: str) -> dict:
@@ -253,7 +255,7 @@ def describe(resource: str, path: str) -> dict:
     mine = [] if is_graph(resource) else outgoing(resource)
     links_in = incoming(resource, only, offset)
     editions = other_editions(resource)
-    theirs = {other: outgoing(other) for other, _ in editions}
+    changes = edition_changes(resource)
     wanted = {
         resource,
         *(p for p, _ in mine),
@@ -261,9 +263,8 @@ def describe(resource: str, path: str) -> dict:
     }
     wanted |= {group["property"] for group in links_in}
     wanted |= {s.value for group in links_in for s in group["subjects"] if isinstance(s, NamedNode)}
-    for other, pairs in theirs.items():
-        wanted |= {other, *(p for p, _ in pairs)}
-        wanted |= {o.value for _, o in pairs if isinstance(o, NamedNode)}
+    wanted |= {other for other, _ in editions}
+    wanted |= {change["field"] for found in changes.values() for change in found}
     labels = graphdata.labels_of(wanted)
     itself = named(resource, labels)
     return {
@@ -286,7 +287,10 @@ def describe(resource: str, path: str) -> dict:
             {
                 "when": when,
                 "other": named(other, labels),
-                "changes": edition_changes(resource, mine, other, theirs[other], labels),
+                "changes": [
+                    {**change, "field": named(change["field"], labels)}
+                    for change in changes.get(other, [])
+                ],
             }
             for other, when in editions
         ],

@@ -60,7 +60,7 @@ FACETS: dict[str, tuple[Facet, ...]] = {
         Facet("employment", "dxkg:employmentType", "employmentType"),
         STATUS,
     ),
-    "Organization": (PREFECTURE_REPORTED, CATEGORY_SURVEY, STATUS),
+    "DXPromotionBody": (PREFECTURE_REPORTED, CATEGORY_SURVEY, STATUS),
     "Municipality": (
         Facet("prefecture", "dxkg:inPrefecture", PREFECTURE),
         Facet("type", "rdf:type", message=MESSAGES["type"]),

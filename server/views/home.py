@@ -17,8 +17,9 @@ MAIN_CLASSES = (
     "Vendor",
     "Technology",
     "Role",
-    "Organization",
+    "DXPromotionBody",
     "Department",
+    "Organization",
     "SourceDocument",
 )
 
