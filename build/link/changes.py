@@ -147,6 +147,40 @@ class PrintedCase:
             return []
         return [Item(slot, compare_key(text), text, self.line_of(text))]
 
+    def prose(self, slot: str, text: str | None) -> list[Item]:
+        """A prose field as one item, compared without the figure captions after its list
+        (:meth:`without_captions`)."""
+        compared = self.without_captions(text or "")
+        if text is None or not compare_key(compared):
+            return []
+        return [Item(slot, compare_key(compared), text, self.line_of(text))]
+
+    def without_captions(self, text: str) -> str:
+        """A field's list items (with their wrapped lines), where it has a list: the
+        第2.0版 reader also keeps the captions, sub-headings and cells of the figures printed
+        among them (「【推進体制の全体像】」, 「出典：…」), which the 第4.0版 reader leaves
+        out. A block that follows a blank line of the source and opens with no list marker is
+        such a figure's; a wrapped item's next line follows no blank line. A text without a
+        list is whole."""
+        lines = text.split("\n")
+        numbers = [self.line_of(line) for line in lines]
+        kept: list[str] = []
+        keeping = False
+        for line, number in zip(lines, numbers, strict=True):
+            if number and BULLET.match(self._source(number)):
+                keeping = True
+            elif number and not self._source(number - 1).strip():
+                keeping = False
+            if keeping:
+                kept.append(line)
+        return "\n".join(kept) if kept else text
+
+    def _source(self, number: int) -> str:
+        """Line ``number`` of the case's document, as printed ('' outside the excerpt)."""
+        lines = self.case.derived_from.text.split("\n")
+        index = number - self.case.derived_from.first_line
+        return nfkc(lines[index]) if 0 <= index < len(lines) else ""
+
     def names(self, names: Iterable[str]) -> list[Item]:
         """Names printed in a list (providers, services...), each its own item, in the slot
         of the name after its heading (「令和５年度実施事業者：」), if it has one."""
@@ -256,11 +290,15 @@ FIELDS = (
         DXKG.overview,
         "事業の概要",
         "overview",
-        lambda p: p.text("overview", p.case.overview),
+        lambda p: p.prose("overview", p.case.overview),
         prose=True,
     ),
     FieldSpec(
-        DXKG.effects, "事業効果", "effects", lambda p: p.text("effects", p.case.effects), prose=True
+        DXKG.effects,
+        "事業効果",
+        "effects",
+        lambda p: p.prose("effects", p.case.effects),
+        prose=True,
     ),
     FieldSpec(DXKG.cost, "コスト", "cost", _costs),
     FieldSpec(
