@@ -389,11 +389,14 @@ class NetworkDrawing(NamedTuple):
 
 
 class ExampleQuery(Record):
-    """An example of the vocabulary. ``title`` says what it asks, and ``query`` holds
-    the whole query with its prefixes, under the release's base IRI."""
+    """An example of the vocabulary. ``title`` says what it asks (``title_ja`` and
+    ``description_ja`` in Japanese, empty when the README gives none), and ``query``
+    holds the whole query with its prefixes, under the release's base IRI."""
 
     title: str
     query: str
+    title_ja: str = ""
+    description_ja: str = ""
 
 
 #: The reader of ``network/measures.json``: {node IRI: {network: its measures}}.

@@ -17,6 +17,7 @@ from dxkg.web.views import (
     classes,
     downloads,
     editor,
+    geo,
     graphview,
     home,
     i18n,
@@ -27,6 +28,7 @@ from dxkg.web.views import (
     search,
 )
 from dxkg.web.views import files as release
+from dxkg.web.views import map as geomap
 
 
 def create_engine(served: Release, settings: EndpointSettings) -> Engine:
@@ -61,6 +63,7 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
     security.install(app)
     cors.install(app)
     app.jinja_env.filters["merge_query"] = pages.merge_query
+    app.jinja_env.globals["small_map"] = geo.small_map
     app.register_error_handler(HTTPException, pages.error_page)
     app.register_error_handler(ProtocolError, pages.error_page)
     # The SPARQL endpoint, the hot path, is answered ahead of Flask (see sparql.mount).
@@ -81,6 +84,7 @@ def create_app(dist: Path, settings: EndpointSettings | None = None) -> Flask:
         graphview,
         search,
         network,
+        geomap,
     ):
         app.register_blueprint(module.blueprint)
     return app

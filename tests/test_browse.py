@@ -3,10 +3,19 @@ content negotiation, conditional GET, entity pages and class pages with facets."
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from urllib.parse import quote
+
 import pytest
 import requests
+from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
+
+from dxkg.web.app import create_app
+from dxkg.web.views import graphdata
 
 pytestmark = pytest.mark.e2e
 
@@ -129,7 +138,8 @@ def test_the_class_page_lists_and_counts_facet_values(server):
     narrowed = get(f"{server}/class/Initiative.json", technology=rpa["value"]).json()
     assert narrowed["total"] == rpa["count"]
     assert all(
-        any(t["label"] == "RPA" for t in item["facets"]["technology"]) for item in narrowed["items"]
+        any(t["label"] == "RPA" for t in item["columns"]["technology"])
+        for item in narrowed["items"]
     )
 
 
@@ -199,3 +209,186 @@ def test_every_class_with_facets_has_a_working_page(server):
         response = get(f"{server}/class/{name}.json")
         assert response.status_code == 200, (name, response.text[:300])
         assert response.json()["total"] > 0, name
+
+
+def test_municipalities_sort_by_code_by_reading_and_by_counts(server):
+    by_code = get(f"{server}/class/Municipality.json").json()  # by code unless told
+    codes = [item["columns"]["code"][0]["label"] for item in by_code["items"]]
+    assert by_code["sort"] == "code" and codes == sorted(codes)
+    assert by_code["items"][0]["label"] == "北海道" and codes[0] == "010006"
+    by_reading = get(f"{server}/class/Municipality.json", sort="reading").json()["items"]
+    readings = [item["columns"]["reading"][0]["label"] for item in by_reading]
+    assert readings == sorted(readings) and by_reading[0]["label"] == "愛知県"
+    backwards = get(f"{server}/class/Municipality.json", sort="-code").json()["items"]
+    assert backwards[0]["columns"]["code"][0]["label"] > codes[-1]
+    vendors = get(f"{server}/class/Vendor.json", sort="-governments").json()["items"]
+    served = [item["columns"]["governments"] for item in vendors]
+    assert served == sorted(served, reverse=True) and served[0] > 1
+
+
+def test_the_case_table_names_government_prefecture_and_edition(server):
+    tokyo = BASE + "id/municipality/130001"
+    data = get(f"{server}/class/CaseStudy.json", prefecture=tokyo, sort="government").json()
+    assert [c["key"] for c in data["columns"]][:3] == ["government", "prefecture", "edition"]
+    minato = next(i for i in data["items"] if i["iri"] == BASE + "id/case/v2-3-20")
+    assert [v["label"] for v in minato["columns"]["government"]] == ["港区"]
+    assert [v["label"] for v in minato["columns"]["prefecture"]] == ["東京都"]
+    page = get(f"{server}/class/CaseStudy", prefecture=tokyo).text
+    assert '<th scope="col" data-column="prefecture">' in page and ">港区</a>" in page
+
+
+def test_the_csv_holds_every_row_of_the_filtered_sorted_view(server):
+    tokyo = BASE + "id/municipality/130001"
+    query = {"edition": "第2.0版", "prefecture": tokyo, "sort": "-label"}
+    data = get(f"{server}/class/CaseStudy.json", **query).json()
+    page = get(f"{server}/class/CaseStudy", **query).text
+    assert "/class/CaseStudy.csv?edition=" in page
+    response = get(f"{server}/class/CaseStudy.csv", **query)
+    assert response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r["iri"] for r in rows] == [i["iri"] for i in data["items"]]
+    assert len(rows) == data["total"] > 0
+    assert {(r["edition"], r["prefecture"], r["prefecture_iri"]) for r in rows} == {
+        ("第2.0版", "東京都", tokyo)
+    }
+    everything = get(f"{server}/class/Initiative.csv").content.decode("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(everything)))) == 448  # every page, not 50
+
+
+# --- The views by kind ------------------------------------------------------------------
+
+#: One page of each kind, with the engine queries it may issue at most (issue 25: six).
+KIND_PAGES = {
+    "case": f"/page/{CASE}",
+    "initiative": "/page/id/initiative/v2-1-4",
+    "survey initiative": "/page/id/initiative/survey2020-t1-122",
+    "municipality": "/page/id/municipality/070009",
+    "vendor": "/page/id/org/東日本電信電話",
+    "technology": "/page/id/concept/technology-rpa",
+    "graph": "/page/graph/source/002_c9aae381e02ff410",
+}
+MAX_QUERIES = 6
+
+
+def test_a_case_page_reads_like_the_document(server):
+    view = get(f"{server}/page/{CASE}.json").json()["view"]
+    assert view["kind"] == "case" and view["edition"] == "第4.0版"
+    assert view["government"]["href"] == "/page/id/municipality/070009"
+    assert view["population"][0]["persons"] == 1_740_000
+    assert view["initiative"]["href"] == "/page/id/initiative/v2-1-4"
+    # costs in yen: 68,515千円 printed is 68,515,000 yen; the running cost has no figure
+    costs = {cost["iri"].rsplit("/", 1)[-1]: cost for cost in view["costs"]}
+    assert list(costs) == ["initial", "running"]
+    assert (costs["initial"]["yen"], costs["initial"]["printed"]) == (68_515_000, "68,515千円")
+    assert costs["running"]["yen"] is None
+    # the schedule in the order printed, with its dates
+    steps = [(m["ordinal"], m["start"], m["text"]) for m in view["timeline"]]
+    assert steps == [
+        (1, "2024-03", "事業者へ支援メニューの照会、支援メニュー一覧の決定"),
+        (2, "2024-05", "市町村へ募集"),
+        (3, "2024-07", "事業開始"),
+    ]
+    questions = [qa["question"] for qa in view["interview"]]
+    assert questions[0] == "今後の展望を教えてください。" and len(questions) == 4
+    assert view["interview"][2]["answer"][1] == "・派遣企業に対する委託料 約6.9千万円"
+    parties = {p["party"]["label"]: p["roles"] for p in view["parties"]}
+    assert parties["東日本電信電話株式会社"] == ["participant"]
+
+
+def test_the_case_page_shows_costs_in_yen_a_timeline_and_the_interview(server):
+    page = get(f"{server}/page/{CASE}").text
+    assert '<link rel="stylesheet" href="/static/entity.css">' in page
+    assert '<td class="number yen" data-yen="68515000">68,515,000円</td>' in page
+    whens = re.findall(r'<li data-ordinal="(\d+)">', page)
+    assert whens == ["1", "2", "3"]
+    assert '<dt lang="ja">Q. 取組の経緯・きっかけを教えてください。</dt>' in page
+    # the excerpt beside its line numbers, from line 325; the generic table folded below
+    assert '<pre class="line-numbers" aria-hidden="true">325\n326\n' in page
+    assert page.index("case-document") < page.index('<details class="generic">')
+
+
+def test_quantified_effects_are_marked(server):
+    case = "id/case/v2-3-19"  # 長岡市: RPA and AI-OCR, the hours saved
+    effects = get(f"{server}/page/{case}.json").json()["view"]["effects"]
+    marked = [part["text"] for para in effects for part in para if part["quantity"]]
+    assert marked and all(re.search(r"[0-9０-９]", text) for text in marked)
+    assert '<mark class="quantity">' in get(f"{server}/page/{case}").text
+
+
+def test_an_initiative_page_lists_its_reports_by_edition(server):
+    view = get(f"{server}/page/id/initiative/v2-1-4.json").json()["view"]
+    assert [(r["edition"], r["report"]["href"]) for r in view["reports"]] == [
+        ("第2.0版", "/page/id/case/v2-1-4"),
+        ("第4.0版", f"/page/{CASE}"),
+    ]
+    assert view["municipality"]["label"] == "福島県"
+    assert {a["iri"].rsplit("/", 1)[-1] for a in view["focus_areas"]} >= {
+        "focus-area-online-procedures"
+    }
+    assert view["costs"][0]["yen"] == 68_515_000
+    survey = get(f"{server}/page/id/initiative/survey2020-t1-122.json").json()["view"]
+    assert survey["reports"] == [] and survey["survey"]["table"]["href"] == "/page/id/survey2020/t1"
+
+
+def test_a_municipality_page_lists_its_initiatives(server):
+    data = get(f"{server}/page/id/municipality/070009.json").json()
+    view = data["view"]
+    assert view["name_en"] == "Fukushima Prefecture" and view["code"] == "070009"
+    assert view["location"] == {"lat": 37.750299, "long": 140.467521}
+    assert view["homepage"] == "https://www.pref.fukushima.lg.jp/"
+    initiatives = {row["initiative"]["href"]: row for row in view["initiatives"]}
+    case = initiatives["/page/id/initiative/v2-1-4"]
+    assert case["source"] == "case" and case["editions"] == ["第2.0版", "第4.0版"]
+    assert any(row["source"] == "survey" for row in view["initiatives"])
+    assert "東日本電信電話株式会社" in {v["item"]["label"] for v in view["vendors"]}
+    page = get(f"{server}/page/id/municipality/070009").text
+    assert '<a href="/page/id/initiative/v2-1-4">' in page
+    assert '<figure class="entity-map"><svg' in page and 'class="small-map"' in page
+
+
+def test_a_vendor_page_lists_the_governments_it_serves(server):
+    view = get(f"{server}/page/id/org/東日本電信電話.json").json()["view"]
+    governments = {row["item"]["label"]: row["count"] for row in view["governments"]}
+    assert governments["福島県"] >= 1
+    assert all(row["roles"] for row in view["initiatives"])
+    assert view["parents"][0]["href"] == "/page/id/org/日本電信電話"
+    page = requests.get(f"{server}/page/id/org/東日本電信電話").text
+    assert '<section class="governments"' in page and ">福島県</a>" in page
+
+
+def test_a_technology_page_charts_prefectures_without_repeated_tags(server):
+    path = "/page/id/concept/technology-rpa"
+    view = get(f"{server}{path}.json").json()["view"]
+    counts = [row["count"] for row in view["by_prefecture"]]
+    assert counts == sorted(counts, reverse=True) and view["by_prefecture"][0]["width"] == 100
+    assert sum(counts) >= view["total"] > 200
+    page = get(server + path).text
+    assert '<svg class="bar-chart" role="img"' in page
+    assert page.count('<g class="bar"') == len(counts)
+    # 238 technology tags, all 「技術タグ: RPA」: a count and a link, not rows
+    assert page.count(">技術タグ: RPA</a>") == 1
+    assert '<p class="repeated" data-count="238">' in page
+    assert "<script" not in page.split("<main", 1)[1]
+
+
+@pytest.fixture(scope="module")
+def counted_client(release) -> FlaskClient:
+    paths, _ = release
+    return create_app(paths.dist).test_client(use_cookies=False)
+
+
+@pytest.mark.parametrize("kind", KIND_PAGES)
+def test_each_kind_of_page_issues_at_most_six_queries(counted_client, monkeypatch, kind):
+    calls = []
+    run = graphdata.run
+
+    def counting(job):
+        calls.append(job.query)
+        return run(job)
+
+    monkeypatch.setattr(graphdata, "run", counting)
+    for suffix in ("", ".json"):
+        calls.clear()
+        response = counted_client.get(quote(KIND_PAGES[kind] + suffix))
+        assert response.status_code == 200
+        assert 0 < len(calls) <= MAX_QUERIES, (kind, len(calls))

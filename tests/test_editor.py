@@ -31,6 +31,9 @@ PREFIX ex: <https://example.org/>
 
 1. How many things there are:
 
+   > **物の数** 種類ごとに
+   > 数えます。
+
 ```sparql
 SELECT (COUNT(*) AS ?n) WHERE { ?s a ex:Thing }
 ```
@@ -49,6 +52,8 @@ def test_examples_are_titled_by_the_paragraph_before_them():
         ExampleQuery(
             title="How many things there are",
             query="PREFIX ex: <https://example.org/>\n\nSELECT (COUNT(*) AS ?n) WHERE { ?s a ex:Thing }\n",
+            title_ja="物の数",
+            description_ja="種類ごとに数えます。",
         ),
         ExampleQuery(
             title="Which things changed between the editions",
@@ -62,13 +67,23 @@ def test_a_query_before_the_prefixes_is_an_error():
         example_queries("1. First:\n\n```sparql\nASK {}\n```\n\n```\nPREFIX ex: <x:>\n```\n")
 
 
+def test_a_japanese_quote_without_a_bold_title_is_an_error():
+    readme = "```\nPREFIX ex: <x:>\n```\n\n1. First:\n\n   > 最初\n\n```sparql\nASK {}\n```\n"
+    with pytest.raises(ValueError, match="bold"):
+        example_queries(readme)
+
+
 def test_the_vocabulary_readme_has_titled_examples_with_its_prefixes():
     examples = readme_examples(PROJECT_ROOT / "ontology")
     assert len(examples) >= 10
     assert len({example.title for example in examples}) == len(examples)
     assert examples[0].title == "How many cases each edition and chapter has"
+    assert examples[0].title_ja == "版・章ごとの事例数"
+    assert len({example.title_ja for example in examples}) == len(examples)
     for example in examples:
         assert example.title and not example.title.endswith(":")
+        assert example.title_ja and example.description_ja
+        assert not example.title_ja.startswith(">") and "**" not in example.description_ja
         assert example.query.startswith("PREFIX dxkg: <https://dxkg.example.org/ontology#>\n")
         assert "SELECT" in example.query
 
@@ -105,10 +120,35 @@ def examples(release) -> tuple[ExampleQuery, ...]:
 
 @pytest.mark.e2e
 def test_the_page_lists_every_example_title(client, examples):
-    page = client.get("/query").get_data(as_text=True)
+    """In Japanese by default, with the description; in English with ``?lang=en``."""
+    page = html.unescape(client.get("/query").get_data(as_text=True))
+    english = html.unescape(client.get("/query?lang=en").get_data(as_text=True))
     for number, example in enumerate(examples, start=1):
-        assert html.escape(example.title, quote=False) in page
         assert f'data-example="{number}"' in page
+        assert f">{example.title_ja}</a>" in page
+        assert f'<p class="description">{example.description_ja}</p>' in page
+        assert f">{example.title}</a>" in english
+    assert 'class="description"' not in english  # the descriptions are Japanese only
+
+
+@pytest.mark.e2e
+def test_the_page_shows_the_predeclared_prefixes(client):
+    """The README's shared prefixes and the pages' own, shown and given to the script."""
+    page = client.get("/query").get_data(as_text=True)
+    shown = re.search(r'<details id="prefixes">.*?<pre>(.*?)</pre>', page, re.DOTALL).group(1)
+    declarations = html.unescape(shown).splitlines()
+    assert declarations[0] == "PREFIX dxkg: <https://dxkg.example.org/ontology#>"
+    for declaration in (
+        "PREFIX concept: <https://dxkg.example.org/id/concept/>",
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>",
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>",
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>",
+    ):
+        assert declaration in declarations
+    assert len(set(declarations)) == len(declarations)
+    prefixes = client.get("/query.json").get_json()["prefixes"]
+    assert prefixes["concept"] == "https://dxkg.example.org/id/concept/"
+    assert {f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items()} == set(declarations)
 
 
 @pytest.mark.e2e

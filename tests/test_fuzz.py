@@ -424,22 +424,6 @@ def test_graphs_no_store_holds_are_empty(fuzzed, fuzzed_remote, listener, engine
 EVERY_TRIPLE = "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
 
 
-def test_a_sort_does_not_end_the_remote_store(release):
-    """oxigraph 0.5.13's server aborted on this sort of the release's terms as they were
-    before the vendor groups ('user-provided comparison function does not correctly
-    implement a total order'): its sort panics only on some orders of mixed terms, so
-    whether it does depends on the data. On this release it survives; if a later release
-    makes it abort again, this fails."""
-    paths, _ = release
-    with endpoint_server("remote", paths.dist, *SERVER_OPTIONS) as base:  # its own store
-        query = b"SELECT ?o { ?s ?p ?o } ORDER BY DESC(?o)"
-        sort = exchange(
-            base, "POST", b"/sparql", [("Content-Type", b"application/sparql-query")], query
-        )
-        after = exchange(base, "GET", b"/sparql?query=ASK%7B%7D")
-    assert sort.status < 500 and after.status == 200, (sort.status, after.body[:200])
-
-
 #: Class pages, and page numbers far past their last page, in several spellings.
 CLASS_PAGES = ("CaseStudy", "Initiative", "Municipality", "SourceExcerpt", "CaseStudy.json")
 PAGE_NUMBERS = (

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from pyoxigraph import Literal, NamedNode, Store
 
 from dxkg.web.app import create_app
-from dxkg.web.views.graphview import MAX_NODES
+from dxkg.web.views.graphview import HUB_THRESHOLD, KIND_NAMES, MAX_NODES
 
 pytestmark = pytest.mark.e2e
 
@@ -60,6 +60,7 @@ def test_a_case_is_linked_to_its_municipality(client, release_store):
         "label": "長岡市",
         "class": "dxkg:City",
         "class_label": "市",
+        "kind": "municipality",
         "href": "/page/id/municipality/152021",
         "hop": 1,
     }
@@ -101,7 +102,7 @@ def test_two_hops_reach_further_within_the_cap(client):
 def test_a_hub_does_not_take_the_whole_second_hop(client):
     data = neighbourhood(client, CASE, hops="2")
     nodes = nodes_of(data)
-    assert data["truncated"] is True and len(nodes) == MAX_NODES
+    assert data["truncated"] is False and len(nodes) < MAX_NODES
     via = {
         edge["source"] if nodes[edge["target"]]["hop"] == 2 else edge["target"]
         for edge in edges_of(data)
@@ -147,3 +148,40 @@ def test_the_page_draws_the_graph_and_lists_the_neighbours(client):
     [script] = re.findall(r'src="(/static/vendor/[^"]+)"', page)
     assert script == "/static/vendor/cytoscape.min.js"
     assert client.get(script).status_code == 200
+
+
+def test_a_municipality_at_two_hops_collapses_its_hubs_within_the_cap(client):
+    data = neighbourhood(client, "id/municipality/152021", hops="2")
+    nodes = nodes_of(data)
+    assert data["truncated"] is False and len(nodes) < MAX_NODES
+    assert data["hub_threshold"] == HUB_THRESHOLD
+    hubs = {node: n for node, n in nodes.items() if "more" in n}
+    assert BASE + "id/municipality/150002" in hubs  # 新潟県 and its many governments
+    for hub in hubs.values():
+        assert hub["hop"] == 1 and hub["more"] > 0
+        assert hub["more_label"] == f"ほか{hub['more']}件"
+        assert hub["view_href"] == hub["href"].replace("/page/", "/view/")
+    # The second hop is reached through the nodes that are expanded, never only a hub.
+    expanded = {node for node, n in nodes.items() if n["hop"] == 1 and node not in hubs}
+    pairs = {(e["source"], e["target"]) for e in edges_of(data)}
+    pairs |= {(target, source) for source, target in pairs}
+    second = [node for node, n in nodes.items() if n["hop"] == 2]
+    assert second and all(any((node, via) in pairs for via in expanded) for node in second)
+
+
+def test_one_hop_collapses_nothing(client):
+    nodes = nodes_of(neighbourhood(client, "id/municipality/152021"))
+    assert not [n for n in nodes.values() if "more" in n]
+
+
+def test_the_legend_lists_the_kinds_present_with_the_nodes_colours(client):
+    data = neighbourhood(client, "id/municipality/152021", hops="2")
+    kinds = [node["kind"] for node in nodes_of(data).values()]
+    assert [item["kind"] for item in data["legend"]] == [k for k in KIND_NAMES if k in kinds]
+    assert {"case", "municipality", "other"} <= set(kinds)
+    assert sum(item["count"] for item in data["legend"]) == len(kinds)
+    page = client.get("/view/id/municipality/152021?hops=2").get_data(as_text=True)
+    legend = re.search(r'<ul class="legend".*?</ul>', page, re.DOTALL).group(0)
+    assert re.findall(r'<li class="kind-(\w+)">', legend) == [i["kind"] for i in data["legend"]]
+    assert "自治体 (" in legend and '<li class="collapsed">' in legend
+    assert ' style="' not in legend and "<script" not in legend

@@ -196,18 +196,19 @@ def test_language_tags_are_the_ones_a_query_filters_on(folder, store):
 
 def test_no_literal_has_a_derived_integer_type(folder):
     dump = (folder / "dxkg.nt").read_text("utf-8")
+    xsd = "^^<http://www.w3.org/2001/XMLSchema#"
     for derived in (
-        "positiveInteger",
-        "nonNegativeInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "#long>",
-        "#int>",
-        "#short>",
-        "#byte>",
-        "#unsigned",
+        "positiveInteger>",
+        "nonNegativeInteger>",
+        "nonPositiveInteger>",
+        "negativeInteger>",
+        "long>",
+        "int>",
+        "short>",
+        "byte>",
+        "unsigned",
     ):
-        assert derived not in dump
+        assert xsd + derived not in dump  # (geo:long is a property, not a datatype)
 
 
 # --- Every dump is one graph, in every library ----------------------------------------

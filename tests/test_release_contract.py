@@ -72,8 +72,11 @@ def minimal_report(base_iri: str) -> BuildReport:
             pairs_by_rule={},
             new_in_later_edition=[],
             earlier_without_counterpart=[],
+            initiatives=0,
+            changes_by_field={},
         ),
         joint_systems=[],
+        guide_items={},
     )
     return BuildReport(
         sources=[],
@@ -84,6 +87,7 @@ def minimal_report(base_iri: str) -> BuildReport:
         shacl=ShaclSummary(conforms=True, counts={}),
         checks=ChecksSummary(counts={}, warnings=[], info=[]),
         triples={"total": 0},
+        classes={},
         csv_rows={},
         licence=Licence(licence="", licence_name="", attribution_ja="", attribution_en=""),
         networks=[],

@@ -152,3 +152,32 @@ def test_home_page_escapes_and_shows_counts(server):
     page = requests.get(server + "/")
     assert page.status_code == 200
     assert "Initiative" in page.text and "448" in page.text
+
+
+def test_home_names_its_entry_points_and_sources_by_title(server):
+    """What the dataset holds, where to start, the sources by their documents' titles."""
+    page = requests.get(server + "/").text
+    for href in (
+        'href="/map"',
+        'href="/network"',
+        'href="/search?q=RPA"',
+        'href="/query?example=2"',
+    ):
+        assert href in page
+    assert ">RPAを使う取組とその費用</a>" in page
+    assert '<a href="/id/source/001_b7b77d4349d817ea">自治体DX推進参考事例集【第2.0版】</a>' in page
+    english = requests.get(server + "/", params={"lang": "en"}).text
+    assert ">Reference case collection for local-government DX, 2nd edition</a>" in english
+    data = requests.get(server + "/index.json").json()
+    assert [item["number"] for item in data["featured"]] == [2, 5, 15, 18]
+    assert all(source["title_ja"] and source["title_en"] for source in data["sources"])
+
+
+def test_the_favicon_is_served_and_linked(server):
+    icon = requests.get(server + "/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["Content-Type"] == "image/vnd.microsoft.icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO's header
+    page = requests.get(server + "/")
+    assert '<link rel="icon" href="/favicon.ico"' in page.text
+    assert "default-src" in page.headers["Content-Security-Policy"]

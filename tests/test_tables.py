@@ -129,13 +129,14 @@ def test_costs_and_populations_are_the_graphs(release_store, typed):
     cases = typed["case-studies.csv"]
     for kind in ("initial", "running"):
         query = f"""SELECT (SUM(?yen) AS ?total) (COUNT(?yen) AS ?n) WHERE {{
-            ?case <{DXKG}cost> ?cost . ?cost <{DXKG}costKind>/<http://www.w3.org/2004/02/skos/core#notation> '{kind}' ;
+            ?case a <{DXKG}CaseStudy> ; <{DXKG}cost> ?cost . ?cost <{DXKG}costKind>/<http://www.w3.org/2004/02/skos/core#notation> '{kind}' ;
             <https://schema.org/value> ?yen }}"""
         total, count = next(iter(release_store.query(query, use_default_graph_as_union=True)))
         values = [row[f"{kind}_cost_yen"] for row in cases if row[f"{kind}_cost_yen"] is not None]
         assert (sum(values), len(values)) == (int(total.value), int(count.value)), kind
     persons = (
-        f"SELECT (SUM(?p) AS ?total) WHERE {{ ?case <{DXKG}populationFigure>/<{DXKG}persons> ?p }}"
+        f"SELECT (SUM(?p) AS ?total) WHERE {{ ?case a <{DXKG}CaseStudy> ; "
+        f"<{DXKG}populationFigure>/<{DXKG}persons> ?p }}"
     )
     total = next(iter(release_store.query(persons, use_default_graph_as_union=True)))[0]
     assert sum(row["population"] or 0 for row in cases) == int(total.value)

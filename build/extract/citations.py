@@ -35,6 +35,18 @@ def check_cited_lines(schemes: Iterable[Path], sources: Path) -> None:
             _check_line(scheme, sources / document, documents[document], number, labels)
 
 
+def check_quoted_line(sources: Path, document: str, number: int, quote: str, cited_by: str) -> None:
+    """Raise SourceFormatError unless line ``number`` of ``document`` prints ``quote``
+    (compared by :func:`match_key`); ``cited_by`` says which row of which table cites it."""
+    lines = read_source_lines(sources / document)
+    if number > len(lines) or match_key(quote) not in match_key(lines[number - 1]):
+        raise SourceFormatError(
+            sources / document,
+            min(number, len(lines)),
+            f"{cited_by} cites this line for 「{quote}」, which it does not print",
+        )
+
+
 def named_documents(schemes: Iterable[Path]) -> dict[str, Path]:
     """Every source document a scheme names (``dct:source``), with the first scheme naming it."""
     named: dict[str, Path] = {}

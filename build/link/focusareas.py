@@ -25,7 +25,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SKOS
 
 from dxkg.pipeline import iris
-from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
+from dxkg.pipeline.extract.citations import check_quoted_line
 from dxkg.pipeline.link.records import (
     GuideAssignmentNode,
     GuideLinkedRecord,
@@ -94,14 +94,8 @@ def check_rule_citations(rows: Iterable[GuideRuleRow], sources: Path) -> None:
     """Raise SourceFormatError unless every cited line still prints the row's quote."""
     for row in rows:
         document, number = row.cited_line()
-        lines = read_source_lines(sources / document)
-        if number > len(lines) or match_key(row.quote) not in match_key(lines[number - 1]):
-            raise SourceFormatError(
-                sources / document,
-                min(number, len(lines)),
-                f"focus-area-rules.csv cites this line for 「{row.quote}」 "
-                f"({row.guide_item}), which it does not print",
-            )
+        cited_by = f"focus-area-rules.csv ({row.guide_item})"
+        check_quoted_line(sources, document, number, row.quote, cited_by)
 
 
 def resolve_rules(

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Literal
 
 from dxkg.pipeline import iris
-from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
+from dxkg.pipeline.extract.citations import check_quoted_line
 from dxkg.pipeline.link.governments import LinkError
 from dxkg.pipeline.link.records import OrganisationNode
 from dxkg.pipeline.link.vendors import organisation_key
 from dxkg.pipeline.records import Record
-from dxkg.pipeline.text import match_key
 
 Basis = Literal["source", "legal-name"]
 
@@ -88,14 +87,8 @@ def check_group_citations(rows: Iterable[VendorGroupRow], sources: Path) -> None
         if row.basis != "source":
             continue
         document, number = row.cited_line()
-        lines = read_source_lines(sources / document)
-        if number > len(lines) or match_key(row.quote) not in match_key(lines[number - 1]):
-            raise SourceFormatError(
-                sources / document,
-                min(number, len(lines)),
-                f"vendor-groups.csv cites this line for 「{row.quote}」 "
-                f"({row.organisation} in {row.parent}), which it does not print",
-            )
+        cited_by = f"vendor-groups.csv ({row.organisation} in {row.parent})"
+        check_quoted_line(sources, document, number, row.quote, cited_by)
 
 
 def with_groups(

@@ -196,7 +196,9 @@ QUERIES: dict[str, str] = {
                skos:notation ?notation .
           FILTER (lang(?label) = 'ja' && lang(?label_en) = 'en')
           OPTIONAL { ?iri skos:broader ?up }
-          OPTIONAL { ?record dxkg:usesTechnology ?iri }
+          # the reports (case studies, survey rows), not the initiatives the cases describe
+          OPTIONAL { ?record dxkg:usesTechnology ?iri
+                     FILTER NOT EXISTS { ?report dxkg:describes ?record } }
         } GROUP BY ?iri ?label ?label_en ?notation ORDER BY ?iri""",
     "case-study-departments": """
         SELECT DISTINCT ?case_study ?department WHERE {
@@ -215,7 +217,8 @@ QUERIES: dict[str, str] = {
         } ORDER BY ?case_study ?technology""",
     "initiative-technologies": """
         SELECT DISTINCT ?initiative ?technology WHERE {
-          ?initiative a dxkg:Initiative ; dxkg:usesTechnology ?technology .
+          ?initiative a dxkg:Initiative ; dxkg:usageDescription ?usage ;
+                      dxkg:usesTechnology ?technology .
         } ORDER BY ?initiative ?technology""",
     "shared-system-technologies": """
         SELECT DISTINCT ?shared_system ?technology WHERE {

@@ -6,6 +6,7 @@ of a remote triplestore and is bound by the same time and row limits.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 from flask import current_app
@@ -52,7 +53,13 @@ def prefixes() -> str:
 
 def vocabulary() -> str:
     """The vocabulary's namespace, which moves with the release's base IRI."""
-    return str(namespaces.vocabulary(current_app.config["BASE_IRI"]))
+    return _vocabulary(current_app.config["BASE_IRI"])
+
+
+@functools.lru_cache(maxsize=8)
+def _vocabulary(base_iri: str) -> str:
+    """:func:`vocabulary` for ``base_iri``, made once: a page asks for it hundreds of times."""
+    return str(namespaces.vocabulary(base_iri))
 
 
 def _engine() -> Engine:

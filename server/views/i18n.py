@@ -75,6 +75,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label": ("名称", "Label"),
     "results": ("件", "results"),
     "no_results": ("該当なし", "No results"),
+    # class pages: sorting, counting columns, the CSV of the filtered view
+    "sort_ascending": ("{}（昇順）", "{} (ascending)"),
+    "sort_descending": ("{}（降順）", "{} (descending)"),
+    "column_initiatives": ("取組数", "Initiatives"),
+    "column_cases": ("事例数", "Case studies"),
+    "column_governments": ("団体数", "Governments"),
+    "download_csv": ("CSV（絞り込んだ全件）", "CSV (every row of this view)"),
     "file": ("ファイル", "File"),
     "size": ("サイズ", "Size"),
     "checksum": ("SHA-256", "SHA-256"),
@@ -287,8 +294,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # search
     "search_terms": ("検索語", "Search terms"),
     "search_hint": (
-        "名称と説明文を語句の一部で検索します。全角・半角、大文字・小文字は区別しません。",
-        "Finds any part of a word in names and texts, whatever the letter width or case.",
+        (
+            "名称と説明文を語句の一部で検索します。空白で区切った語はすべてを含むもの、"
+            '"…" で囲んだ語句はそのままの並びを探します。全角・半角、大文字・小文字は区別しません。'
+        ),
+        (
+            "Finds any part of a word in names and texts. Terms separated by spaces must all"
+            ' occur; "…" keeps a phrase whole. Letter width and case do not matter.'
+        ),
     ),
     "search_more": ("この種類の結果をすべて表示", "All results of this kind"),
     "search_too_long": (
@@ -299,6 +312,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "検索索引（search.sqlite）がこのリリースにありません。dxkg build で作り直してください。",
         "The search index (search.sqlite) is missing from this release; run dxkg build.",
     ),
+    "search_too_many_terms": (
+        "検索語が多すぎます（{limit}語まで）。",
+        "Too many search terms (at most {limit}).",
+    ),
+    "search_all_of": ("すべてを含む", "All of"),
+    "search_by_class": ("種類", "Kind"),
+    "search_by_prefecture": ("都道府県", "Prefecture"),
+    "search_nothing": ("一致する結果はありません。", "Nothing matches."),
+    "search_try_terms": ("語ごとの検索：", "Each term alone:"),
+    "search_try_labels": ("近い名称：", "Close names:"),
     # networks (the network page and the measures on entity pages)
     "networks": ("ネットワーク", "Networks"),
     "network_title": ("ネットワーク分析", "Network analysis"),
@@ -458,6 +481,96 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "community": ("コミュニティ", "Community"),
     "network_page_link": ("ネットワーク分析のページ", "The network analysis page"),
     "group_network": ("ネットワーク分析", "Network analysis"),
+    # the map page (map.py, geo.py)
+    "map": ("地図", "Map"),
+    "map_title": ("自治体の地図", "Map of the governments"),
+    "map_intro": (
+        "自治体を庁舎の位置に点で示し、都道府県を件数で塗り分けます。点やマスを選ぶとその自治体のページへ移ります。",
+        (
+            "Each government is a point at its office and each prefecture is shaded by a count;"
+            " a point or a square leads to its page."
+        ),
+    ),
+    "map_note": (
+        (
+            "地図はサーバーで描いたSVGで、地図タイルも外部のデータも使いません。点の背景は全国の自治体庁舎の位置"
+            "（localgovjp、CC0）です。都道府県は形ではなく、1都道府県を1マスとするタイルグリッド（北海道が右上、沖縄が左下）で示します。"
+        ),
+        (
+            "The maps are SVG drawn by the server, without map tiles or outside data. Behind the"
+            " points are the offices of every government in Japan (localgovjp, CC0). The"
+            " prefectures are a tile grid, one square each (Hokkaido top right, Okinawa bottom"
+            " left), not their outlines."
+        ),
+    ),
+    "map_filters": ("表示する件数と絞り込み", "Count and filters"),
+    "map_measure": ("塗り分ける件数", "Count shaded"),
+    "map_measure_initiatives": ("取組数", "Initiatives"),
+    "map_measure_technologies": ("技術の種類数", "Technologies"),
+    "map_measure_survey": ("調査の回答行数", "Survey rows"),
+    "map_source": ("出典", "Source"),
+    "map_source_survey": ("2020年都道府県調査", "2020 prefectural survey"),
+    "map_source_cases": ("自治体DX推進参考事例集", "Case collections"),
+    "map_apply": ("表示", "Show"),
+    "map_bad_filter": ("この絞り込みはありません", "There is no such filter"),
+    "map_points": ("庁舎の位置", "Offices"),
+    "map_choropleth": ("都道府県別の件数", "Counts by prefecture"),
+    "map_legend": ("凡例", "Legend"),
+    # The entity pages' views by kind (entity.py, _entity_*.html).
+    "all_properties": ("すべてのプロパティと参照元", "All properties and links"),
+    "edition": ("版", "Edition"),
+    "government": ("団体", "Government"),
+    "population": ("人口", "Population"),
+    "persons": ("人", " people"),
+    "category": ("分類", "Category"),
+    "initiative": ("取組", "Initiative"),
+    "initiative_list": ("取組", "Initiatives"),
+    "point": ("Point", "Point"),
+    "overview": ("概要", "Overview"),
+    "effects": ("効果", "Effects"),
+    "costs": ("費用", "Costs"),
+    "cost_kind": ("費用の種類", "Kind of cost"),
+    "amount_yen": ("金額（円）", "Amount (yen)"),
+    "as_printed": ("記載どおり", "As printed"),
+    "breakdown": ("内訳", "Breakdown"),
+    "approximately": ("約", "about"),
+    "yen": ("円", " yen"),
+    "schedule": ("スケジュール", "Schedule"),
+    "time_to_launch": ("導入までの期間", "Time to launch"),
+    "vendors_and_partners": ("事業者・参画主体", "Vendors and partners"),
+    "role_provider": ("サービス提供", "provider"),
+    "role_participant": ("参画", "participant"),
+    "departments_and_contacts": ("担当部署・問い合わせ先", "Departments and contacts"),
+    "telephone": ("電話", "Tel."),
+    "interview": ("インタビュー", "Interview"),
+    "question_mark": ("Q.", "Q."),
+    "related_links": ("関連リンク", "Related links"),
+    "survey_table": ("調査票", "Survey table"),
+    "status": ("状況", "Status"),
+    "reports": ("報告", "Reports"),
+    "survey_row_is_its_report": (
+        "調査の回答行そのものが報告です。",
+        "The survey row is its own report.",
+    ),
+    "focus_areas": ("重点取組事項", "Focus areas"),
+    "english_name": ("英語名", "English name"),
+    "reading": ("読み", "Reading"),
+    "government_code": ("団体コード", "Local government code"),
+    "website": ("ウェブサイト", "Website"),
+    "office_location": ("庁舎の位置", "Office location"),
+    "source_case": ("事例", "case"),
+    "source_survey": ("調査", "survey"),
+    "none_found": ("ありません。", "None."),
+    "role_user": ("利用", "user"),
+    "role_reporter": ("回答", "reporter"),
+    "parent_company": ("親会社", "Parent company"),
+    "other_names": ("別表記", "Other names"),
+    "governments_served": ("取引のある団体", "Governments served"),
+    "co_vendors": ("共に参画するベンダー", "Co-vendors"),
+    "broader": ("上位の技術", "Broader"),
+    "narrower": ("下位の技術", "Narrower"),
+    "initiatives_by_prefecture": ("都道府県別の取組数", "Initiatives by prefecture"),
+    "initiatives_using_it": ("この技術を使う取組の一覧", "The initiatives using it"),
 }
 
 
@@ -496,3 +609,78 @@ def install(app: Flask) -> None:
     app.before_request(choose_language)
     app.after_request(remember_language)
     app.jinja_env.globals["_"] = translate
+
+
+# the SPARQL page's prefixes and parse errors
+MESSAGES |= {
+    "query_prefixes": ("定義済みの接頭辞", "Predeclared prefixes"),
+    "query_prefixes_intro": (
+        (
+            "クエリはこれらの接頭辞を宣言せずに使えます。"
+            "このページは、クエリに無い宣言を送信時にクエリの前に付けます。"
+        ),
+        (
+            "A query may use these prefixes without declaring them: this page puts the "
+            "declarations the query lacks in front of it when it sends it."
+        ),
+    ),
+    "query_error": ("クエリを解析できません", "The query cannot be parsed"),
+    "query_error_line": ("行", "line"),
+    "query_error_column": ("列", "column"),
+    "query_hint_prefix": (
+        "接頭辞「{}:」が宣言されていません。PREFIX {}: <…> をクエリの先頭に加えてください。",
+        "The prefix “{}:” is not declared: add PREFIX {}: <…> at the top of the query.",
+    ),
+}
+
+# the home page's entry points
+MESSAGES |= {
+    "home_holds": (
+        (
+            "総務省の「自治体DX推進参考事例集」の各版の事例と、AI・RPAの利用や"
+            "デジタル人材、共同利用システムなどの調査結果を、自治体・事業者・技術・"
+            "重点取組事項で結び付け、出典の行まで辿れるようにしています。"
+        ),
+        (
+            "It holds the cases of every edition of MIC's reference case collection for "
+            "local-government DX and the survey rows on AI and RPA use, digital talent and "
+            "shared systems, linked by government, vendor, technology and focus area, each "
+            "traceable to the line of its source."
+        ),
+    ),
+    "home_start": ("はじめに", "Where to start"),
+    "home_map": ("地図", "Map"),
+    "home_map_text": (
+        "自治体の所在地と、都道府県ごとの取組の数。",
+        "governments at their offices, and initiatives per prefecture.",
+    ),
+    "home_network_text": (
+        "事業者と自治体のつながり、技術、コミュニティ。",
+        "vendors and the governments they serve, technologies, communities.",
+    ),
+    "home_search_text": ("名称や本文を検索。例：", "labels and text; for example "),
+    "home_query_text": (
+        "例題クエリから始めて、自由に問い合わせる。",
+        "start from an example query and ask your own.",
+    ),
+    "home_questions": ("よくある問い", "Featured questions"),
+}
+
+# the graph view's legend and collapsed hubs
+MESSAGES |= {
+    "kind_case": ("事例", "Case"),
+    "kind_initiative": ("取組", "Initiative"),
+    "kind_municipality": ("自治体", "Government"),
+    "kind_vendor": ("事業者", "Vendor"),
+    "kind_technology": ("技術", "Technology"),
+    "kind_other": ("その他", "Other"),
+    "graph_more": ("ほか{}件", "{} more"),
+    "graph_collapsed": (
+        "二重線：つながる項目が多いため広げていない項目（選ぶとその項目のグラフへ）",
+        "Double border: linked to many more, not expanded (select it for its own graph)",
+    ),
+    "graph_labels_help": (
+        "名前は中心と主な項目に表示し、ほかはポインタを重ねると表示します。",
+        "Names are shown for the centre and the main nodes; point at a node for its name.",
+    ),
+}

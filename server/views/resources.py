@@ -143,7 +143,8 @@ def page(path: str) -> Response:
     """The HTML page about a resource, or its JSON form for ``….json``."""
     path = requested_path("/page/").removesuffix(pages.JSON_SUFFIX)
     iri = resource_iri(path)
-    _require_known(iri)
+    if entity.is_graph(iri) or not entity.is_iri(iri):
+        _require_known(iri)  # any other resource is known by what its page reads (else 404)
     response = pages.render("entity.html", entity.describe(iri, path))
     response.headers["Link"] = alternates(path)
     return response
