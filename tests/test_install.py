@@ -157,7 +157,8 @@ def test_the_installed_server_answers_its_pages(installed, built):
     command += ["--port", str(port), "--workers", "1"]
     base = f"http://127.0.0.1:{port}"
     with running(command, base + "/"):
-        pages = ["/", "/class/CaseStudy", "/sparql?query=ASK%7B%7D", "/ontology"]
+        pages = ["/", "/class/CaseStudy", "/sparql?query=ASK%7B%7D", "/ontology", "/map"]
+        pages += ["/page/id/municipality/152021", "/search?q=RPA", "/favicon.ico"]
         pages += ["/static/style.css", *(f"/{name.removeprefix('web/')}" for name in VENDORED)]
         for page in pages:
             answer = requests.get(base + page, timeout=30)
