@@ -410,3 +410,155 @@ def test_the_helper_re_vendors_only_the_given_document(corpus_copy):
     assert {d: documents[d] for d in DOCUMENTS if d != SURVEY} == {
         d: original[d] for d in DOCUMENTS if d != SURVEY
     }
+
+
+# -- implausible values ----------------------------------------------------------------------
+
+
+def first_line_with(paths: Paths, document: str, text: str) -> int:
+    """The number of the first line of a case of ``document`` that contains ``text`` (the
+    sample page before the first chapter is not a case)."""
+    first = first_case(document, paths).source.first_line
+    lines = source_lines(paths, document)
+    return next(n for n in range(first, len(lines) + 1) if text in lines[n - 1])
+
+
+def test_an_impossible_month_in_a_schedule_is_refused(previous):
+    """``R5.6``→``R5.13``. Before: ``"2023-13"^^xsd:gYearMonth`` was published (SHACL passed it)."""
+    paths, before = previous
+    line = first_line_with(paths, CASES_V2, "R5.6 ")
+    edit_line(paths, CASES_V2, line, lambda text: text.replace("R5.6", "R5.13", 1))
+    error = assert_refused(paths, before, CASES_V2)
+    assert error.line == line
+    assert "invalid date 2023-13: month must be in 1..12" in str(error)
+
+
+def test_an_impossible_day_in_a_population_date_is_refused(previous):
+    """令和5年1月1日 → 令和5年2月30日 in the first 【参考情報】 of 001."""
+    paths, before = previous
+    line = first_case(CASES_V2, paths).population.line
+    edit_line(paths, CASES_V2, line, lambda text: text.replace("5年1月1日", "5年2月30日", 1))
+    error = assert_refused(paths, before, CASES_V2)
+    assert error.line == line
+    assert "invalid date 2023-02-30: day is out of range for month" in str(error)
+
+
+def test_a_date_decades_after_the_issue_date_is_refused(previous):
+    """``R5.6``→``R55.6``: 2073-06 in a document issued 2024-04-24 (window 1990 to 2029-04-24).
+    Before: published as a milestone."""
+    paths, before = previous
+    line = first_line_with(paths, CASES_V2, "R5.6 ")
+    edit_line(paths, CASES_V2, line, lambda text: text.replace("R5.6", "R55.6", 1))
+    error = assert_refused(paths, before, CASES_V2)
+    assert error.line == line
+    assert "date 2073-06 outside the document's plausible window 1990-01-01 to 2029-04-24" in str(
+        error
+    )
+
+
+def test_a_date_before_1990_is_refused(previous):
+    """``R5.6``→``S55.6``: 1980-06, before any digital-transformation case."""
+    paths, before = previous
+    line = first_line_with(paths, CASES_V2, "R5.6 ")
+    edit_line(paths, CASES_V2, line, lambda text: text.replace("R5.6", "S55.6", 1))
+    error = assert_refused(paths, before, CASES_V2)
+    assert error.line == line
+    assert "date 1980-06 outside the document's plausible window" in str(error)
+
+
+def test_a_cost_with_a_point_for_a_thousands_separator_is_refused(previous):
+    """``31,415千円``→``31.415千円``. Before: published as 31,415 yen, 1,000× too small."""
+    paths, before = previous
+    line = first_line_with(paths, CASES_V2, "31,415千円")
+    edit_line(paths, CASES_V2, line, lambda text: text.replace("31,415千円", "31.415千円", 1))
+    error = assert_refused(paths, before, CASES_V2)
+    assert error.line == line
+    assert "'31.415千円': a point where a thousands separator is expected" in str(error)
+
+
+def test_a_cost_coming_to_a_fraction_of_a_yen_is_refused(previous):
+    """``31,415千円``→``31.4155千円``: 31,415.5 yen, which no cost can be."""
+    paths, before = previous
+    line = first_line_with(paths, CASES_V2, "31,415千円")
+    edit_line(paths, CASES_V2, line, lambda text: text.replace("31,415千円", "31.4155千円", 1))
+    error = assert_refused(paths, before, CASES_V2)
+    assert error.line == line
+    assert "'31.4155千円': 31415.5 yen is a fraction of a yen" in str(error)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\r", "\x7f", "\x85"])
+def test_a_control_character_in_the_text_is_refused(previous, char):
+    """A NUL (or another control character but tab and LF, a lone CR included) inside a
+    case title of 001. Before: a NUL inside a label was published."""
+    paths, before = previous
+    line = first_case(CASES_V2, paths).source.first_line
+    edit_line(paths, CASES_V2, line, lambda text: text[:3] + char + text[3:])
+    error = assert_refused(paths, before, CASES_V2)
+    assert error.line == line
+    assert f"control character U+{ord(char):04X} at character 4 of the line" in str(error)
+
+
+def test_crlf_line_endings_are_normalised(previous):
+    """001 and 003 saved with CRLF endings build the same graph as the originals.
+    Before: 628 literals ended in ``\\r``."""
+    paths, _ = previous
+    expected = (paths.dist / "dxkg.nq").read_bytes()
+    for document in (CASES_V2, SURVEY):
+        old = sha256_of(paths.sources / document).encode()
+        revendor(paths, document, (paths.sources / document).read_bytes().replace(b"\n", b"\r\n"))
+        expected = expected.replace(old, sha256_of(paths.sources / document).encode())
+    run_build(paths, echo=lambda _: None)
+    graph = (paths.dist / "dxkg.nq").read_bytes()
+    assert b"\\r" not in graph
+    assert graph == expected
+
+
+# -- missing pages ---------------------------------------------------------------------------
+
+
+def case_of(paths: Paths, chapter: int, number: int) -> Case:
+    """Case ``chapter``-``number`` of 001 as the extractor reads the unmodified document."""
+    manifest = load_manifest(paths.sources)[CASES_V2]
+    cases = extract_case_collection_v2(paths.sources / CASES_V2, manifest).cases
+    return next(c for c in cases if (c.chapter, c.number) == (chapter, number))
+
+
+def page_of(lines: list[str], case: Case, line: int) -> range:
+    """The lines of the page of ``case`` that holds ``line``: from its title line to the
+    line before the next one (the case's title lines repeat its first line)."""
+    title = lines[case.source.first_line - 1]
+    span = range(case.source.first_line, case.source.last_line + 1)
+    titles = [n for n in span if lines[n - 1] == title]
+    start = max(n for n in titles if n <= line)
+    return range(start, min([n for n in titles if n > line], default=case.source.last_line + 1))
+
+
+def test_a_case_without_its_cost_page_is_refused(previous):
+    """001 without the 事業効果・コスト page of case 1-4 (title line and all). Before: the
+    case silently lost its effects, costs, schedule, services and department."""
+    paths, before = previous
+    case = case_of(paths, 1, 4)
+    page = page_of(source_lines(paths, CASES_V2), case, case.initial_cost.line)
+    edit_lines(paths, CASES_V2, lambda lines: [t for n, t in enumerate(lines, 1) if n not in page])
+    error = assert_refused(paths, before, CASES_V2)
+    assert error.line == case.source.first_line
+    assert "case 1-4 【福島県】 has no 担当部署, neither on a cost page nor as 【担当部署】" in str(
+        error
+    )
+
+
+def test_a_cost_page_without_its_schedule_is_refused(previous):
+    """Case 1-4's cost page without its スケジュール block (heading and lines)."""
+    paths, before = previous
+    case = case_of(paths, 1, 4)
+    lines = source_lines(paths, CASES_V2)
+    heading = heading_before(lines, case.schedule.line, "スケジュール")
+    block = range(heading, heading_before(lines, case.services.line, "サービス提供事業者等"))
+    edit_lines(paths, CASES_V2, blank(set(block)))
+    error = assert_refused(paths, before, CASES_V2)
+    assert (
+        heading_before(lines, case.initial_cost.line, "コスト")
+        < error.line
+        <= (case.initial_cost.line)
+    )
+    assert "case 1-4 【福島県】 has a cost page without スケジュール" in str(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from dxkg.pipeline.extract.corpus import CorpusError
@@ -21,7 +22,10 @@ def read_source_lines(path: Path) -> list[str]:
 
     Decoding is strict: invalid UTF-8 is reported with the line it is on
     rather than replaced, because a replaced character would end up in the
-    graph as if the source had said it. A missing file raises CorpusError.
+    graph as if the source had said it. CRLF line endings are normalised to LF
+    (a copy saved on Windows reads as the original); any other control character
+    but tab, a lone CR or NUL included, is reported with its line. A missing file
+    raises CorpusError.
     """
     try:
         data = path.read_bytes()
@@ -32,7 +36,22 @@ def read_source_lines(path: Path) -> list[str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _utf8_error(path, data, error) from error
-    return text.split("\n")
+    lines = text.replace("\r\n", "\n").split("\n")
+    _check_control_characters(path, lines)
+    return lines
+
+
+# C0 controls but tab (LF has been split on), DEL and the C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _check_control_characters(path: Path, lines: list[str]) -> None:
+    """Refuse the first control character, naming its line, column and code point."""
+    for number, line in enumerate(lines, 1):
+        if match := _CONTROL.search(line):
+            code = f"U+{ord(match.group(0)):04X}"
+            message = f"control character {code} at character {match.start() + 1} of the line"
+            raise SourceFormatError(path, number, message)
 
 
 def _utf8_error(path: Path, data: bytes, error: UnicodeDecodeError) -> SourceFormatError:

@@ -125,7 +125,10 @@ def _cost(kind: CostKind, column: list[Cell], path: Path) -> Cost:
             remarks.append(cell.text)
     if value is None:
         raise SourceFormatError(path, label.row, f"no value for {label.text}")
-    status, amount, approximate = parse_cost_value(value.text)
+    try:
+        status, amount, approximate = parse_cost_value(value.text)
+    except ValueError as error:
+        raise SourceFormatError(path, value.row, str(error)) from error
     return Cost(
         kind=kind,
         raw=value.text,

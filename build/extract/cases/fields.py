@@ -54,7 +54,22 @@ def parse_cost_value(raw: str) -> tuple[CostStatus, Decimal | None, bool]:
         raise ValueError(f"not a cost value: {raw!r}")
     approximate, figure, unit = match.groups()
     factor = {"千円": 1000, "千": 1000, "万円": 10000, "円": 1}[unit]
-    return "amount", Decimal(figure.replace(",", "")) * factor, approximate is not None
+    return "amount", _amount_yen(raw, figure, factor), approximate is not None
+
+
+def _amount_yen(raw: str, figure: str, factor: int) -> Decimal:
+    """The figure times its unit's multiplier, checked against the printed form.
+
+    A point followed by exactly three digits (``31.415千円``) is a thousands
+    separator typed as a point, and would make the amount 1,000× too small; a
+    figure that comes to a fraction of a yen cannot be a cost either.
+    """
+    if re.fullmatch(r"[\d,]*\.\d{3}", figure):
+        raise ValueError(f"cost {raw!r}: a point where a thousands separator is expected")
+    amount = Decimal(figure.replace(",", "")) * factor
+    if amount != amount.to_integral_value():
+        raise ValueError(f"cost {raw!r}: {amount.normalize()} yen is a fraction of a yen")
+    return amount
 
 
 def tax_basis(label: str) -> TaxBasis | None:

@@ -27,6 +27,7 @@ from dxkg.pipeline.extract.cases.labelled import (
     parse_inline_departments,
     parse_service_block,
 )
+from dxkg.pipeline.extract.cases.plausible import check_case_dates
 from dxkg.pipeline.extract.cases.schedule import parse_schedule_block
 from dxkg.pipeline.extract.cases.toc import TocEntry, parse_toc
 from dxkg.pipeline.extract.corpus import SourceDocument
@@ -47,6 +48,13 @@ _TOC_HEADING = re.compile(r"^\d\.\s*.+参考事例集\s*目次$")
 _STRUCTURE_HEADING = re.compile(r"^\d\.\s*.+参考事例集の構成$")
 _SPEAKER = re.compile(r"^[（(][^（()）]{1,20}[）)]$")
 _QUESTION_END = ("ください。", "下さい。", "か。", "？", "?")
+
+#: The sections of a cost page, with their headings (§4.0 of the note).
+_COST_PAGE_SECTIONS = {
+    "cost": "コスト",
+    "schedule": "スケジュール",
+    "services": "サービス提供事業者等",
+}
 
 # Headings that open a section of a case page, by their match key.
 _HEADINGS = {
@@ -200,6 +208,7 @@ def extract_case_collection_v2(path: Path, document: SourceDocument) -> CaseColl
                 f"chapter {chapter.number}: {found} cases found where {expected} were expected "
                 "(the manifest's cases)",
             )
+    check_case_dates(path, cases, document)
     return CaseCollectionExtract(
         document=path.name, edition=document.edition_number, cases=cases, anomalies=[]
     )
@@ -244,6 +253,7 @@ class CaseParser:
                 self.path, unplaced[0][0], "text after the closing fields of a case"
             )
         self.check_layout(sections)
+        self.check_expected_sections(sections)
         point, unlabelled_effects = self.point_and_unlabelled_effects(sections.get("lead"))
         costs = parse_cost_block(self.path, sections.get("cost"))
         return Case(
@@ -347,6 +357,41 @@ class CaseParser:
             raise SourceFormatError(
                 self.path, lead[0][0], "a Point without a 事業の概要 heading after it"
             )
+
+    def check_expected_sections(self, sections: CaseLines) -> None:
+        """Stop on a case that lost part of its pages (§4.0 of the note)."""
+        self._check_cost_page(sections)
+        self._check_department(sections)
+
+    def _check_cost_page(self, sections: CaseLines) -> None:
+        """A cost page prints コスト, スケジュール and サービス提供事業者等 together
+        (60 cases have all three, the 22 without a cost page none)."""
+        present = [name for name in _COST_PAGE_SECTIONS if sections.get(name)]
+        if present and len(present) < len(_COST_PAGE_SECTIONS):
+            missing = "、".join(h for n, h in _COST_PAGE_SECTIONS.items() if n not in present)
+            raise SourceFormatError(
+                self.path,
+                sections.get(present[0])[0][0],
+                f"case {self.case_id} has a cost page without {missing} "
+                "(a page or heading is missing)",
+            )
+
+    def _check_department(self, sections: CaseLines) -> None:
+        """Every case names its 担当部署, on its cost page or as 【担当部署】, but one that
+        refers to another case for it (1-11); without one, its cost page is missing."""
+        names = ("department", "inline-department", "cross-reference")
+        if not any(sections.get(name) for name in names):
+            raise SourceFormatError(
+                self.path,
+                self.first,
+                f"case {self.case_id} has no 担当部署, neither on a cost page nor as 【担当部署】 "
+                "(a page is missing?)",
+            )
+
+    @property
+    def case_id(self) -> str:
+        """``1-4 【福島県】``: the case's number in its chapter and its organisation."""
+        return f"{self.chapter.number}-{self.entry.number} 【{self.entry.organisation}】"
 
     def _interview_start(self, title_numbers: set[int]) -> int | None:
         page_start = self.first

@@ -43,6 +43,7 @@ from dxkg.pipeline.extract.cases.fields import (
     split_service_names,
     tax_basis,
 )
+from dxkg.pipeline.extract.cases.plausible import check_case_dates
 from dxkg.pipeline.extract.corpus import SourceDocument
 from dxkg.pipeline.extract.records import (
     Case,
@@ -235,6 +236,7 @@ def extract_v4_chapter1(path: Path, document: SourceDocument) -> CaseCollectionE
     _check_count(path, len(drafts), document, len(lines))
     anomalies: list[Anomaly] = []
     cases = [_CaseReader(path, draft, anomalies, document).read() for draft in drafts]
+    check_case_dates(path, cases, document)
     return CaseCollectionExtract(
         document=path.name, edition=document.edition_number, cases=cases, anomalies=anomalies
     )
@@ -834,7 +836,10 @@ class _CostPage:
         column = 0 if kind == "initial" else 1
         breakdown = self.details.get("内訳", ("", ""))[column]
         remarks = self.details.get("備考", ("", ""))[column]
-        status, amount, approximate = parse_cost_value(groups[kind])
+        try:
+            status, amount, approximate = parse_cost_value(groups[kind])
+        except ValueError as error:
+            raise SourceFormatError(self.path, number, str(error)) from error
         return Cost(
             kind=kind,
             raw=groups[kind],
