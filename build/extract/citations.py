@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, SKOS
 from dxkg.namespaces import vocabulary
 from dxkg.pipeline import iris
 from dxkg.pipeline.extract.sourcetext import SourceFormatError, read_source_lines
+from dxkg.pipeline.records import Record
 from dxkg.pipeline.text import match_key
 
 SOURCE_LINE = vocabulary().sourceLine
@@ -35,9 +36,24 @@ def check_cited_lines(schemes: Iterable[Path], sources: Path) -> None:
             _check_line(scheme, sources / document, documents[document], number, labels)
 
 
-def check_quoted_line(sources: Path, document: str, number: int, quote: str, cited_by: str) -> None:
-    """Raise SourceFormatError unless line ``number`` of ``document`` prints ``quote``
-    (compared by :func:`match_key`); ``cited_by`` says which row of which table cites it."""
+class CitedRow(Record):
+    """A row of a curated table that rests on a source line: ``source`` is
+    ``document:line`` and ``quote`` the words that line prints."""
+
+    source: str
+    quote: str
+
+    def cited_line(self) -> tuple[str, int]:
+        """The document file name and line number of ``source``."""
+        document, _, line = self.source.rpartition(":")
+        return document, int(line)
+
+
+def check_quoted_line(sources: Path, row: CitedRow, cited_by: str) -> None:
+    """Raise SourceFormatError unless the line ``row`` cites prints its quote (compared by
+    :func:`match_key`); ``cited_by`` says which row of which table cites it."""
+    document, number = row.cited_line()
+    quote = row.quote
     lines = read_source_lines(sources / document)
     if number > len(lines) or match_key(quote) not in match_key(lines[number - 1]):
         raise SourceFormatError(

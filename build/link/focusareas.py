@@ -25,14 +25,13 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import SKOS
 
 from dxkg.pipeline import iris
-from dxkg.pipeline.extract.citations import check_quoted_line
+from dxkg.pipeline.extract.citations import CitedRow, check_quoted_line
 from dxkg.pipeline.link.records import (
     GuideAssignmentNode,
     GuideLinkedRecord,
     GuideRuleNode,
     TechnologyGuideNode,
 )
-from dxkg.pipeline.records import Record
 from dxkg.pipeline.text import match_key
 
 RuleKind = Literal["technology", "category", "title-keyword"]
@@ -40,21 +39,14 @@ RuleKind = Literal["technology", "category", "title-keyword"]
 FOCUS_AREA_PREFIX = iris.code_concept("focus-area", "")
 
 
-class GuideRuleRow(Record):
+class GuideRuleRow(CitedRow):
     """A row of the rules table: ``guide_item`` concerns what ``kind`` and ``value`` match,
     on the basis of ``source`` (``document:line``) printing ``quote``."""
 
     guide_item: str
     kind: RuleKind
     value: str
-    source: str
-    quote: str
     reason: str
-
-    def cited_line(self) -> tuple[str, int]:
-        """The document file name and line number of ``source``."""
-        document, _, line = self.source.rpartition(":")
-        return document, int(line)
 
 
 @dataclass(frozen=True)
@@ -93,9 +85,7 @@ def load_rule_rows(path: Path) -> list[GuideRuleRow]:
 def check_rule_citations(rows: Iterable[GuideRuleRow], sources: Path) -> None:
     """Raise SourceFormatError unless every cited line still prints the row's quote."""
     for row in rows:
-        document, number = row.cited_line()
-        cited_by = f"focus-area-rules.csv ({row.guide_item})"
-        check_quoted_line(sources, document, number, row.quote, cited_by)
+        check_quoted_line(sources, row, f"focus-area-rules.csv ({row.guide_item})")
 
 
 def resolve_rules(

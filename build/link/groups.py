@@ -19,16 +19,15 @@ from pathlib import Path
 from typing import Literal
 
 from dxkg.pipeline import iris
-from dxkg.pipeline.extract.citations import check_quoted_line
+from dxkg.pipeline.extract.citations import CitedRow, check_quoted_line
 from dxkg.pipeline.link.governments import LinkError
 from dxkg.pipeline.link.records import OrganisationNode
 from dxkg.pipeline.link.vendors import organisation_key
-from dxkg.pipeline.records import Record
 
 Basis = Literal["source", "legal-name"]
 
 
-class VendorGroupRow(Record):
+class VendorGroupRow(CitedRow):
     """A row of the table: ``organisation`` belongs to ``parent``, and why.
 
     ``source`` is ``document:line`` and ``quote`` the words that line prints, for a row
@@ -38,14 +37,7 @@ class VendorGroupRow(Record):
     organisation: str
     parent: str
     basis: Basis
-    source: str
-    quote: str
     reason: str
-
-    def cited_line(self) -> tuple[str, int]:
-        """The document file name and line number of ``source``."""
-        document, _, line = self.source.rpartition(":")
-        return document, int(line)
 
 
 def load_vendor_groups(path: Path) -> list[VendorGroupRow]:
@@ -86,9 +78,7 @@ def check_group_citations(rows: Iterable[VendorGroupRow], sources: Path) -> None
     for row in rows:
         if row.basis != "source":
             continue
-        document, number = row.cited_line()
-        cited_by = f"vendor-groups.csv ({row.organisation} in {row.parent})"
-        check_quoted_line(sources, document, number, row.quote, cited_by)
+        check_quoted_line(sources, row, f"vendor-groups.csv ({row.organisation} in {row.parent})")
 
 
 def with_groups(
